@@ -1,0 +1,3 @@
+from cleanpipe.cli import main
+
+raise SystemExit(main())

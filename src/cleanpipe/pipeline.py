@@ -1,0 +1,93 @@
+"""A pipeline is an ordered list of stages; it chains calls and turns crashes into records."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from cleanpipe.config import RuleSet, load_rules
+from cleanpipe.document import Document, StageError
+from cleanpipe.stages import REGISTRY, Stage
+from cleanpipe.stages.emit import to_record
+
+
+def error_record(source: str, stage: str, exc: BaseException | str) -> dict[str, Any]:
+    """The record written in place of an article when an input fails."""
+    if isinstance(exc, BaseException):
+        kind = "StageError" if isinstance(exc, StageError) else type(exc).__name__
+        message = str(exc) or kind
+    else:
+        kind, message = "Error", exc
+    return {"source": source, "error": {"stage": stage, "type": kind, "message": message}}
+
+
+class Pipeline:
+    """The stages named by ``rules.stages``, each bound to its validated rules.
+
+    >>> pipe = Pipeline.from_rules()            # default rules, or $CLEANPIPE_RULES
+    >>> record = pipe.process(b"<html>...</html>", source="page.html")
+    """
+
+    def __init__(self, stages: Iterable[Stage], rules: RuleSet | None = None) -> None:
+        self.stages = list(stages)
+        self.rules = rules
+
+    @classmethod
+    def from_rules(
+        cls, rules_dir: str | os.PathLike[str] | None = None, *, defaults: bool = True
+    ) -> Pipeline:
+        """Build the pipeline from the default rules overlaid with ``rules_dir``."""
+        rules = load_rules(rules_dir, defaults=defaults)
+        return cls.from_ruleset(rules)
+
+    @classmethod
+    def from_ruleset(cls, rules: RuleSet) -> Pipeline:
+        stages = []
+        for name in rules.stages:
+            settings, stage_rules = rules.for_stage(name)
+            stages.append(REGISTRY[name](settings, stage_rules))
+        return cls(stages, rules)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (self.__class__, (self.stages, self.rules))
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.stages]
+
+    def run(self, doc: Document) -> Document:
+        """Pass ``doc`` through every stage. Exceptions propagate, tagged with the stage."""
+        for stage in self.stages:
+            try:
+                doc = stage(doc)
+            except Exception as exc:
+                exc.cleanpipe_stage = stage.name  # type: ignore[attr-defined]
+                raise
+            doc.stages.append(stage.name)
+        return doc
+
+    __call__ = run
+
+    def process_document(self, doc: Document) -> dict[str, Any]:
+        """One document in, exactly one record out: the article, or an error record."""
+        try:
+            doc = self.run(doc)
+        except Exception as exc:  # noqa: BLE001 - a bad page must not stop a batch
+            return error_record(doc.source, getattr(exc, "cleanpipe_stage", "pipeline"), exc)
+        return doc.record if doc.record is not None else to_record(doc)
+
+    def process(
+        self, data: bytes | str, source: str = "-", metadata: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Clean one raw page (bytes, or already-decoded text)."""
+        if isinstance(data, str):
+            doc = Document(source=source, text=data, metadata=dict(metadata or {}))
+        else:
+            doc = Document(source=source, raw=data, metadata=dict(metadata or {}))
+        return self.process_document(doc)
+
+    def map(self, items: Iterable[tuple[str, bytes | str]]) -> Iterator[dict[str, Any]]:
+        """Records for ``(source, data)`` pairs, lazily and in order."""
+        for source, data in items:
+            yield self.process(data, source)

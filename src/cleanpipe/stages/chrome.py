@@ -1,0 +1,169 @@
+"""Remove site chrome (comment forms, share bars, menus...) line by line, saying why."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+import regex
+
+from cleanpipe.document import Document
+from cleanpipe.stages.base import Stage
+
+_WS = re.compile(r"\s+")
+# Bullets, pipes, arrows and stray punctuation that frame a chrome line but carry nothing.
+_FRAME = " \t\u00a0•·|»«›‹>→←<-–—:*#()[]"
+
+
+def phrase_key(line: str) -> str:
+    """The form in which lines and phrases are compared: case and framing ignored."""
+    return _WS.sub(" ", line).strip(_FRAME).casefold()
+
+
+@dataclass(frozen=True)
+class ChromeRule:
+    """One chrome rule.
+
+    id: unique name, used to override or disable the rule and shown in ``removed``.
+    kind: ``phrase`` (the whole line equals one of the patterns, ignoring case, white
+        space and framing bullets or pipes) or ``regex`` (the pattern is searched in the
+        line; anchor it with ``^...$`` to match whole lines).
+    pattern: one pattern or a list of them.
+    where: ``anywhere``; ``leading`` / ``trailing``: only in the run of chrome lines at
+        the start / end of the text; ``edges``: either.
+    case_sensitive: for ``regex`` rules; phrases always ignore case.
+    description: why this is chrome, for people reading the rules.
+    """
+
+    id: str
+    kind: str
+    pattern: tuple[str, ...]
+    where: str = "anywhere"
+    case_sensitive: bool = False
+    description: str = ""
+
+    def check(self) -> list[str]:
+        problems = []
+        if self.kind not in ("phrase", "regex"):
+            problems.append(f"key 'kind': '{self.kind}' is not one of 'phrase', 'regex'")
+        if self.where not in ("anywhere", "leading", "trailing", "edges"):
+            problems.append(
+                f"key 'where': '{self.where}' is not one of anywhere, leading, trailing, edges")
+        if not self.pattern:
+            problems.append("key 'pattern': needs at least one pattern")
+        if self.kind == "regex":
+            for p in self.pattern:
+                try:
+                    regex.compile(p)
+                except regex.error as exc:
+                    problems.append(f"key 'pattern': invalid regex {p!r}: {exc}")
+        return problems
+
+
+@dataclass(frozen=True)
+class ChromeSettings:
+    """max_edge_lines: how many non-blank lines a leading or trailing chrome run may span.
+    regex_timeout: seconds one regex may spend on one line before it counts as no match.
+    max_line_chars: lines longer than this are prose, never chrome (and skip the regexes).
+    """
+
+    max_edge_lines: int = field(default=40, metadata={"min": 0})
+    regex_timeout: float = field(default=0.05, metadata={"min": 0.001, "max": 10})
+    max_line_chars: int = field(default=400, metadata={"min": 1})
+
+
+@dataclass(frozen=True)
+class Removal:
+    line: int
+    text: str
+    rule: str
+
+
+class ChromeMatcher:
+    """All rules compiled once: a dict for phrases, one alternation for the regexes."""
+
+    def __init__(self, rules: tuple[ChromeRule, ...], settings: ChromeSettings) -> None:
+        self.settings = settings
+        self.phrases: dict[str, ChromeRule] = {}
+        parts = []
+        self.groups: dict[str, ChromeRule] = {}
+        for rule in rules:
+            if rule.kind == "phrase":
+                for p in rule.pattern:
+                    self.phrases.setdefault(phrase_key(p), rule)
+            else:
+                for p in rule.pattern:
+                    group = f"r{len(self.groups)}"
+                    self.groups[group] = rule
+                    body = p if rule.case_sensitive else f"(?i:{p})"
+                    parts.append(f"(?P<{group}>{body})")
+        self.regex = regex.compile("|".join(parts), regex.V0) if parts else None
+
+    def match(self, line: str) -> ChromeRule | None:
+        line = line.strip()
+        if len(line) > self.settings.max_line_chars:
+            return None
+        rule = self.phrases.get(phrase_key(line))
+        if rule is not None or self.regex is None:
+            return rule
+        try:
+            m = self.regex.search(line, timeout=self.settings.regex_timeout)
+        except TimeoutError:
+            return None
+        return self.groups[m.lastgroup] if m and m.lastgroup else None
+
+
+@functools.lru_cache(maxsize=32)
+def compile_rules(rules: tuple[ChromeRule, ...], settings: ChromeSettings) -> ChromeMatcher:
+    return ChromeMatcher(rules, settings)
+
+
+def strip_chrome(
+    text: str, rules: tuple[ChromeRule, ...], settings: ChromeSettings | None = None
+) -> tuple[str, list[Removal]]:
+    """Drop chrome lines from ``text``; return the kept text and what went, by which rule."""
+    settings = settings or ChromeSettings()
+    matcher = compile_rules(tuple(rules), settings)
+    lines = text.split("\n")
+    hits: list[ChromeRule | None] = [matcher.match(ln) if ln.strip() else None for ln in lines]
+    drop: dict[int, str] = {}
+    for i, rule in enumerate(hits):
+        if rule is not None and rule.where == "anywhere":
+            drop[i] = rule.id
+
+    def peel(indices: range, side: str) -> None:
+        seen = 0
+        for i in indices:
+            if not lines[i].strip():
+                continue
+            rule = hits[i]
+            if rule is None or rule.where not in (side, "edges", "anywhere"):
+                return
+            seen += 1
+            if seen > settings.max_edge_lines:
+                return
+            drop[i] = rule.id
+
+    peel(range(len(lines) - 1, -1, -1), "trailing")
+    peel(range(len(lines)), "leading")
+    if not drop:
+        return text, []
+    removals = [Removal(i, lines[i], drop[i]) for i in sorted(drop)]
+    kept = [ln for i, ln in enumerate(lines) if i not in drop]
+    out = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
+    return out, removals
+
+
+class Chrome(Stage):
+    """Strip chrome lines from ``doc.text`` with the YAML rules; log each removal."""
+
+    name = "chrome"
+    Settings = ChromeSettings
+    Rule = ChromeRule
+
+    def __call__(self, doc: Document) -> Document:
+        doc.text, removals = strip_chrome(doc.text, self.rules, self.settings)
+        for r in removals:
+            doc.log(self.name, r.rule, "remove", r.text, line=r.line)
+        return doc

@@ -1,0 +1,98 @@
+"""Mojibake and other encoding damage, repaired by ftfy on the extracted text.
+
+This runs after extraction rather than on the raw page: ftfy over a whole HTML page
+costs several times what the extraction does, and only the text we keep matters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cleanpipe.document import Document
+from cleanpipe.stages.base import Stage
+
+
+@dataclass(frozen=True)
+class RepairSettings:
+    """ftfy's options (see ``ftfy.TextFixerConfig``); the defaults repair, not restyle.
+
+    fix_encoding: undo mojibake (UTF-8 read as windows-1252 and the like).
+    restore_byte_a0 / replace_lossy_sequences / decode_inconsistent_utf8: finer
+        mojibake repairs, as in ftfy.
+    fix_c1_controls: C1 control characters become the windows-1252 characters meant.
+    unescape_html: ``auto`` decodes HTML entities left in text, unless it looks like HTML.
+    fix_latin_ligatures / fix_character_width / uncurl_quotes: restyling, off by default
+        (curly quotes carry evidence for the translation stage).
+    fix_line_breaks / remove_terminal_escapes / remove_control_chars: clean-up.
+    max_chars: ftfy's ``max_decode_length``: a segment longer than this is not
+        re-decoded, which bounds the time spent on one huge line.
+    """
+
+    enabled: bool = True
+    fix_encoding: bool = True
+    restore_byte_a0: bool = True
+    replace_lossy_sequences: bool = True
+    decode_inconsistent_utf8: bool = True
+    fix_c1_controls: bool = True
+    unescape_html: str = "auto"
+    fix_latin_ligatures: bool = False
+    fix_character_width: bool = False
+    uncurl_quotes: bool = False
+    fix_line_breaks: bool = True
+    remove_terminal_escapes: bool = True
+    remove_control_chars: bool = True
+    max_chars: int = field(default=1_000_000, metadata={"min": 1})
+
+    def check(self) -> list[str]:
+        if self.unescape_html not in ("auto", "yes", "no"):
+            return [f"key 'unescape_html': '{self.unescape_html}' is not one of auto, yes, no"]
+        return []
+
+
+def repair_text(text: str, settings: RepairSettings) -> tuple[str, list[str]]:
+    """Return the repaired text and the names of the ftfy fixes that changed it."""
+    if not settings.enabled or not text:
+        return text, []
+    import ftfy
+
+    unescape: bool | str = "auto"
+    if settings.unescape_html != "auto":
+        unescape = settings.unescape_html == "yes"
+    config = ftfy.TextFixerConfig(
+        unescape_html=unescape,
+        remove_terminal_escapes=settings.remove_terminal_escapes,
+        fix_encoding=settings.fix_encoding,
+        restore_byte_a0=settings.restore_byte_a0,
+        replace_lossy_sequences=settings.replace_lossy_sequences,
+        decode_inconsistent_utf8=settings.decode_inconsistent_utf8,
+        fix_c1_controls=settings.fix_c1_controls,
+        fix_latin_ligatures=settings.fix_latin_ligatures,
+        fix_character_width=settings.fix_character_width,
+        uncurl_quotes=settings.uncurl_quotes,
+        fix_line_breaks=settings.fix_line_breaks,
+        fix_surrogates=True,
+        remove_control_chars=settings.remove_control_chars,
+        normalization=None,
+        max_decode_length=settings.max_chars,
+        explain=True,
+    )
+    fixed, steps = ftfy.fix_and_explain(text, config=config)
+    names = sorted({name for _kind, name in (steps or [])}) if fixed != text else []
+    return fixed, names
+
+
+class Repair(Stage):
+    """Repair ``doc.text`` and the title with ftfy; log which fixes applied."""
+
+    name = "repair"
+    Settings = RepairSettings
+
+    def __call__(self, doc: Document) -> Document:
+        fixed, names = repair_text(doc.text, self.settings)
+        if names:
+            doc.log(self.name, "ftfy", "rewrite", ", ".join(names))
+        doc.text = fixed
+        title = doc.metadata.get("title")
+        if isinstance(title, str):
+            doc.metadata["title"], _ = repair_text(title, self.settings)
+        return doc

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from cleanpipe.config import load_rules
+from cleanpipe.stages.chrome import ChromeRule, ChromeSettings, strip_chrome
+
+BODY = "A long enough paragraph of the article, which says something of substance."
+
+
+def test_default_pack_covers_many_real_world_phrases() -> None:
+    rules = load_rules().rules["chrome"]
+    phrases = sum(len(r.pattern) for r in rules)
+    assert phrases >= 43
+
+
+def test_phrase_rule_matches_whole_lines_ignoring_case_and_framing() -> None:
+    rule = ChromeRule(id="share", kind="phrase", pattern=("Share this article",))
+    text = f"{BODY}\n• SHARE THIS ARTICLE |\nWe share this article with you."
+    out, removals = strip_chrome(text, (rule,))
+    assert out == f"{BODY}\nWe share this article with you."
+    assert [(r.line, r.rule) for r in removals] == [(1, "share")]
+
+
+def test_trailing_rule_only_fires_in_the_trailing_block() -> None:
+    rule = ChromeRule(id="name", kind="phrase", pattern=("Name",), where="trailing")
+    text = f"Name\n\n{BODY}\n\nName\n\nName"
+    out, removals = strip_chrome(text, (rule,))
+    assert out == f"Name\n\n{BODY}"
+    assert [r.line for r in removals] == [4, 6]
+
+
+def test_leading_rule_and_regex() -> None:
+    rules = (
+        ChromeRule(id="skip", kind="phrase", pattern=("Skip to content",), where="leading"),
+        ChromeRule(id="count", kind="regex", pattern=(r"^\d+ comments$",)),
+    )
+    text = f"Skip to content\n{BODY}\n12 Comments\nSkip to content"
+    out, removals = strip_chrome(text, rules)
+    assert out == f"{BODY}\nSkip to content"
+    assert {(r.line, r.rule) for r in removals} == {(0, "skip"), (2, "count")}
+
+
+def test_catastrophic_regex_times_out_instead_of_hanging() -> None:
+    rule = ChromeRule(id="evil", kind="regex", pattern=(r"^(a+)+$",), case_sensitive=True)
+    line = "a" * 5000 + "b"
+    out, removals = strip_chrome(line, (rule,), ChromeSettings(regex_timeout=0.01,
+                                                                max_line_chars=10_000))
+    assert out == line and removals == []
