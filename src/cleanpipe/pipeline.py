@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from cleanpipe.config import RuleSet, load_rules
+from cleanpipe.config.limits import Limits
 from cleanpipe.document import Document, StageError
 from cleanpipe.stages import REGISTRY, Stage
 from cleanpipe.stages.emit import to_record
@@ -32,6 +33,7 @@ class Pipeline:
     def __init__(self, stages: Iterable[Stage], rules: RuleSet | None = None) -> None:
         self.stages = list(stages)
         self.rules = rules
+        self.limits = rules.limits if rules is not None else Limits()
 
     @classmethod
     def from_rules(
@@ -81,6 +83,10 @@ class Pipeline:
         self, data: bytes | str, source: str = "-", metadata: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         """Clean one raw page (bytes, or already-decoded text)."""
+        size = len(data)
+        if size > self.limits.max_input_bytes:
+            return error_record(source, "read", f"input is {size} bytes, over "
+                                f"limits.max_input_bytes ({self.limits.max_input_bytes})")
         if isinstance(data, str):
             doc = Document(source=source, text=data, metadata=dict(metadata or {}))
         else:

@@ -120,3 +120,17 @@ def test_rules_check_command_exit_codes() -> None:
     assert b"did you mean 'pattern'?" in bad.stderr
     run = run_cli("run", "--rules", str(FIXTURES / "rules" / "typo"), stdin=b"text")
     assert run.returncode == 2 and run.stdout == b""
+
+
+def test_limits_are_validated_and_enforced(tmp_path: Path) -> None:
+    write(tmp_path, "limits.yaml", "limits:\n  max_input_bytes: 100\n")
+    pipe = Pipeline.from_rules(tmp_path)
+    assert pipe.limits.max_input_bytes == 100
+    assert pipe.limits.time_limit == load_rules().limits.time_limit  # other keys kept
+    record = pipe.process(b"<p>" + b"x" * 200 + b"</p>", "big.html")
+    assert record["error"]["stage"] == "read"
+    assert "max_input_bytes" in record["error"]["message"]
+    write(tmp_path, "limits.yaml", "limits:\n  time_limt: 5\n")
+    with pytest.raises(RulesError, match=r"limits.yaml:2: limits: key 'time_limt': unknown key "
+                       r"\(did you mean 'time_limit'\?\)"):
+        load_rules(tmp_path)

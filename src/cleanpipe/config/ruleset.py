@@ -1,7 +1,7 @@
 """Load the default rules, overlay a user's rules folder, validate everything once.
 
-Each YAML file is either the pipeline file (``stages: [decode, extract, ...]``) or a
-stage file::
+Each YAML file is either the pipeline file (``stages: [decode, extract, ...]`` and
+``limits: {...}``) or a stage file::
 
     stage: chrome
     settings: {max_edge_lines: 12}
@@ -28,11 +28,12 @@ from typing import Any
 
 import yaml
 
+from cleanpipe.config.limits import Limits
 from cleanpipe.config.schema import Problems, build
 from cleanpipe.config.yamlmarks import MarkedDict, MarkedList, load_yaml
 from cleanpipe.errors import RulesError, suggest
 
-_FILE_KEYS = ("stage", "stages", "settings", "rules", "description")
+_FILE_KEYS = ("stage", "stages", "limits", "settings", "rules", "description")
 
 
 def default_rules_dir() -> Path:
@@ -54,6 +55,7 @@ class RuleSet:
     settings: Mapping[str, Any]
     rules: Mapping[str, tuple[Any, ...]]
     files: tuple[str, ...]
+    limits: Limits = Limits()
 
     def for_stage(self, name: str) -> tuple[Any, tuple[Any, ...]]:
         return self.settings[name], self.rules.get(name, ())
@@ -86,6 +88,7 @@ class _Collector:
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
         self.order: MarkedList | None = None
+        self.limits = MarkedDict()
         self.settings: dict[str, MarkedDict] = {}
         self.rules: dict[str, dict[str, MarkedDict]] = {}
         self.stage_marks: dict[str, Any] = {}
@@ -120,8 +123,14 @@ class _Collector:
                                   "of stage names")
             else:
                 self.order = order if isinstance(order, MarkedList) else MarkedList(order)
+        if "limits" in data:
+            limits = data["limits"]
+            if isinstance(limits, MarkedDict):
+                self.limits = _merge(self.limits, limits)
+            else:
+                self.problems.add(data.mark_of("limits"), "", "key 'limits': expected a mapping")
         if "stage" not in data:
-            if "stages" not in data:
+            if "stages" not in data and "limits" not in data:
                 self.problems.add(data.mark, "", "a rules file needs 'stage: NAME' or "
                                   "'stages: [...]'")
             return
@@ -213,6 +222,7 @@ def load_rules(
             if obj is not None:
                 built.append(obj)
         rules[name] = tuple(built)
+    limits = build(Limits, collector.limits, where="limits", problems=problems)
     if problems.items:
         count = len(problems.items)
         head = f"{count} problem{'s' if count > 1 else ''} in rules:\n  "
@@ -222,4 +232,5 @@ def load_rules(
         settings=MappingProxyType(settings),
         rules=MappingProxyType(rules),
         files=tuple(collector.files),
+        limits=limits,
     )
