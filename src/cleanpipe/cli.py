@@ -53,6 +53,20 @@ def _parser() -> argparse.ArgumentParser:
                      help="your rules folder, overlaid on the defaults ($CLEANPIPE_RULES)")
     run.add_argument("--url", help="the page's URL (for a single page on stdin)")
 
+    explain = sub.add_parser(
+        "explain", help="show each removed line and the rule that removed it",
+        description="Run pages through the pipeline and show their text with every removed "
+        "line marked by the rule or evidence that removed it, then the kept article.",
+        epilog="examples:\n  cleanpipe explain dump.txt\n"
+        "  cleanpipe explain --rules my-rules/ page.html | less -R",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    explain.add_argument("paths", nargs="*", metavar="FILE", help="files; '-' is stdin")
+    explain.add_argument("--rules", metavar="DIR", help="your rules folder")
+    explain.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                         help="colour the output (auto: when stdout is a terminal)")
+    explain.add_argument("--width", type=int, default=100, help="cut lines at this width")
+
     rules = sub.add_parser("rules", help="check or show rules",
                            description="Validate or show the rules cleanpipe would use.")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION")
@@ -102,6 +116,28 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _cmd_explain(args: argparse.Namespace) -> int:
+    import os
+
+    from cleanpipe.explain import explain, render
+    from cleanpipe.io import iter_inputs
+
+    pipeline = _load_pipeline(args.rules)
+    color = args.color == "always" or (
+        args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    failed = 0
+    for item in iter_inputs(args.paths or ["-"]):
+        if item.error is not None:
+            failed += 1
+            print(f"== {item.source}\nerror: {item.error}\n")
+            continue
+        assert item.data is not None
+        ex = explain(pipeline, item.data, item.source)
+        failed += ex.error is not None
+        sys.stdout.write(render(ex, color=color, width=args.width) + "\n")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
 def _cmd_rules(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
@@ -131,6 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _cmd_run(args)
+        if args.command == "explain":
+            return _cmd_explain(args)
         if args.command == "rules" and args.rules_command:
             return _cmd_rules(args)
         parser.print_help(sys.stderr)

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from cleanpipe.explain import explain, render
+from conftest import PAGES, SEED, run_cli
+
+
+def test_explain_marks_each_removed_line_with_its_rule(pipeline) -> None:
+    ex = explain(pipeline, SEED.read_bytes(), "seed")
+    removed = {line.text: line.removed_by for line in ex.lines if line.removed_by}
+    assert removed == {
+        "Post a Comment": "chrome/blogger-comment-form",
+        "Previous Post Next Post": "chrome/blogger-post-nav",
+        "Contact Form": "chrome/blogger-contact-widget",
+    }
+    kept = [line.text for line in ex.lines if line.text.strip() and not line.removed_by]
+    assert "\n\n".join(kept) == ex.text
+    plain = render(ex)
+    assert "\x1b[" not in plain
+    assert "- Post a Comment  [chrome/blogger-comment-form]" in plain
+    assert "\x1b[31m" in render(ex, color=True)
+
+
+def test_explain_command_is_plain_when_piped() -> None:
+    proc = run_cli("explain", str(PAGES / "mojibake-cafe.txt"))
+    assert proc.returncode == 0
+    out = proc.stdout.decode()
+    assert "\x1b[" not in out
+    assert "Share this:  [chrome/wp-share]" in out
+    assert "repair/ftfy rewrite" in out
+    assert out.rstrip().endswith("cost of butter.")
