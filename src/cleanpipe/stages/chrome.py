@@ -81,37 +81,70 @@ class Removal:
 
 
 class ChromeMatcher:
-    """All rules compiled once: a dict for phrases, one alternation for the regexes."""
+    """All rules compiled once: a dict for phrases, two alternations for the regexes.
+
+    Patterns anchored at the line start (``^...``) go into one alternation tried only at
+    position 0 (``match``); the others into one that is searched. Each call carries the
+    timeout, so a catastrophic user pattern costs at most ``regex_timeout`` per line.
+    """
 
     def __init__(self, rules: tuple[ChromeRule, ...], settings: ChromeSettings) -> None:
         self.settings = settings
         self.phrases: dict[str, ChromeRule] = {}
-        parts = []
+        anchored: list[str] = []
+        floating: list[str] = []
         self.groups: dict[str, ChromeRule] = {}
         for rule in rules:
             if rule.kind == "phrase":
                 for p in rule.pattern:
                     self.phrases.setdefault(phrase_key(p), rule)
-            else:
-                for p in rule.pattern:
-                    group = f"r{len(self.groups)}"
-                    self.groups[group] = rule
-                    body = p if rule.case_sensitive else f"(?i:{p})"
-                    parts.append(f"(?P<{group}>{body})")
-        self.regex = regex.compile("|".join(parts), regex.V0) if parts else None
+                continue
+            for p in rule.pattern:
+                group = f"r{len(self.groups)}"
+                self.groups[group] = rule
+                is_anchored = p.startswith("^")
+                body = p[1:] if is_anchored else p
+                if not rule.case_sensitive:
+                    body = f"(?i:{body})"
+                (anchored if is_anchored else floating).append(f"(?P<{group}>{body})")
+        self.anchored = regex.compile("|".join(anchored), regex.V0) if anchored else None
+        self.floating = regex.compile("|".join(floating), regex.V0) if floating else None
+        self.longest_phrase = max((len(k) for k in self.phrases), default=0)
+        # Short lines (menus, buttons, labels) recur across pages; remember their verdict.
+        self._memo: dict[str, ChromeRule | None] = {}
+
+    _MEMO_LINE_CHARS = 80
+    _MEMO_SIZE = 50_000
 
     def match(self, line: str) -> ChromeRule | None:
         line = line.strip()
         if len(line) > self.settings.max_line_chars:
             return None
-        rule = self.phrases.get(phrase_key(line))
-        if rule is not None or self.regex is None:
-            return rule
+        if len(line) <= self._MEMO_LINE_CHARS:
+            try:
+                return self._memo[line]
+            except KeyError:
+                pass
+            if len(self._memo) >= self._MEMO_SIZE:
+                self._memo.clear()
+            verdict = self._match(line)
+            self._memo[line] = verdict
+            return verdict
+        return self._match(line)
+
+    def _match(self, line: str) -> ChromeRule | None:
+        if len(line) <= 2 * self.longest_phrase + 8:
+            rule = self.phrases.get(phrase_key(line))
+            if rule is not None:
+                return rule
+        timeout = self.settings.regex_timeout
         try:
-            m = self.regex.search(line, timeout=self.settings.regex_timeout)
+            m = self.anchored.match(line, timeout=timeout) if self.anchored else None
+            if m is None and self.floating is not None:
+                m = self.floating.search(line, timeout=timeout)
         except TimeoutError:
             return None
-        return self.groups[m.lastgroup] if m and m.lastgroup else None
+        return self.groups[m.lastgroup] if m is not None and m.lastgroup else None
 
 
 @functools.lru_cache(maxsize=32)

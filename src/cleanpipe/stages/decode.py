@@ -34,6 +34,8 @@ _MAGIC = (
     (b"wOFF", "web font"),
     (b"wOF2", "web font"),
 )
+# Bytes that do not occur in text: C0 controls other than tab, newlines, form feed, ESC.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]{1,40})""", re.IGNORECASE
 )
@@ -120,7 +122,7 @@ def binary_kind(data: bytes, settings: DecodeSettings) -> str | None:
     sample = data[:8192]
     if any(sample.startswith(bom) for bom, _ in _BOMS) or _utf16_without_bom(sample):
         return None
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if sample and controls / len(sample) > settings.max_control_ratio:
         return "binary data"
     return None

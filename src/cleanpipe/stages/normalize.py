@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,6 +15,11 @@ _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _RUNS = re.compile(r" {2,}")
 _BLANKS = re.compile(r"\n(?:[ \t]*\n){2,}")
+
+
+@functools.lru_cache(maxsize=8)
+def _zero_width(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(chars) + "]")
 
 
 @dataclass(frozen=True)
@@ -62,9 +68,8 @@ def normalize_text(text: str, settings: NormalizeSettings) -> tuple[str, list[tu
         new = unicodedata.normalize(settings.unicode_form, text)  # type: ignore[arg-type]
         apply(f"unicode-{settings.unicode_form.lower()}", new, abs(len(text) - len(new)) or 1)
     if settings.zero_width:
-        table = dict.fromkeys(map(ord, settings.zero_width))
-        new = text.translate(table)
-        apply("zero-width", new, len(text) - len(new))
+        new, n = _zero_width(settings.zero_width).subn("", text)
+        apply("zero-width", new, n)
     if settings.spaces:
         new, n = _SPACES.subn(" ", text)
         apply("spaces", new, n)

@@ -6,10 +6,33 @@ costs several times what the extraction does, and only the text we keep matters.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from cleanpipe.document import Document
 from cleanpipe.stages.base import Stage
+
+
+# What ftfy could change, found in fast scans so clean text skips ftfy entirely: control
+# and C1 characters, odd line breaks, surrogates, HTML entities, and the two-character
+# shapes that mojibake leaves (a UTF-8 lead byte read as Latin-1/cp1252 or cp1251,
+# followed by a continuation byte read the same way). Each scan is a single pattern
+# that starts with a character class, which the re engine searches for at C speed.
+_SUSPECT_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\r\u2028\u2029"
+                            "\ud800-\udfff]")
+_ENTITY = re.compile("&(?:#\\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+_MOJIBAKE_PAIR = re.compile(
+    "[\u00c2-\u00f4\u0420\u0421][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178"
+    "\u017d\u017e\u0192\u02c6\u02dc\u0400-\u040f\u0450-\u045f\u0490\u0491"
+    "\u2013-\u2022\u2026\u2030\u2039\u203a\u20ac\u2116\u2122]"
+)
+
+
+def needs_repair(text: str) -> bool:
+    """True when ``text`` holds anything ftfy might fix; clean text is skipped."""
+    if _SUSPECT_CHARS.search(text) or ("&" in text and _ENTITY.search(text)):
+        return True
+    return not text.isascii() and _MOJIBAKE_PAIR.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -24,11 +47,14 @@ class RepairSettings:
     fix_latin_ligatures / fix_character_width / uncurl_quotes: restyling, off by default
         (curly quotes carry evidence for the translation stage).
     fix_line_breaks / remove_terminal_escapes / remove_control_chars: clean-up.
+    precheck: skip ftfy on text with none of the characters it could fix (one fast scan;
+        switch off only to let ftfy judge every text itself, at several ms a page).
     max_chars: ftfy's ``max_decode_length``: a segment longer than this is not
         re-decoded, which bounds the time spent on one huge line.
     """
 
     enabled: bool = True
+    precheck: bool = True
     fix_encoding: bool = True
     restore_byte_a0: bool = True
     replace_lossy_sequences: bool = True
@@ -51,7 +77,7 @@ class RepairSettings:
 
 def repair_text(text: str, settings: RepairSettings) -> tuple[str, list[str]]:
     """Return the repaired text and the names of the ftfy fixes that changed it."""
-    if not settings.enabled or not text:
+    if not settings.enabled or not text or (settings.precheck and not needs_repair(text)):
         return text, []
     import ftfy
 
