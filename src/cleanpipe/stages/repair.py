@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from cleanpipe.document import Document
 from cleanpipe.stages.base import Stage
 
-
 # What ftfy could change, found in fast scans so clean text skips ftfy entirely: control
 # and C1 characters, odd line breaks, surrogates, HTML entities, and the two-character
 # shapes that mojibake leaves (a UTF-8 lead byte read as Latin-1/cp1252 or cp1251,
