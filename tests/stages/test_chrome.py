@@ -45,3 +45,21 @@ def test_catastrophic_regex_times_out_instead_of_hanging() -> None:
     out, removals = strip_chrome(line, (rule,), ChromeSettings(regex_timeout=0.01,
                                                                 max_line_chars=10_000))
     assert out == line and removals == []
+
+
+def test_site_rules_apply_only_to_their_hosts() -> None:
+    rule = ChromeRule(id="site", kind="phrase", pattern=("Daily Example Sports",),
+                      hosts=("example.com",))
+    text = f"{BODY}\nDaily Example Sports"
+    for host in ("example.com", "news.example.com"):
+        assert strip_chrome(text, (rule,), host=host)[0] == BODY
+    for host in (None, "example.org", "notexample.com"):
+        assert strip_chrome(text, (rule,), host=host)[0] == text
+
+
+def test_page_host() -> None:
+    from cleanpipe.stages.chrome import page_host
+
+    assert page_host("https://www.Example.com:8080/a?b") == "example.com"
+    assert page_host("not a url") is None
+    assert page_host(None) is None

@@ -33,6 +33,9 @@ class ChromeRule:
     where: ``anywhere``; ``leading`` / ``trailing``: only in the run of chrome lines at
         the start / end of the text; ``edges``: either.
     case_sensitive: for ``regex`` rules; phrases always ignore case.
+    hosts: apply only to pages from these hosts (or their subdomains), known from the
+        page's url; empty means every page. Site profiles written by ``cleanpipe learn``
+        use it.
     description: why this is chrome, for people reading the rules.
     """
 
@@ -41,7 +44,15 @@ class ChromeRule:
     pattern: tuple[str, ...]
     where: str = "anywhere"
     case_sensitive: bool = False
+    hosts: tuple[str, ...] = ()
     description: str = ""
+
+    def applies_to(self, host: str | None) -> bool:
+        if not self.hosts:
+            return True
+        if not host:
+            return False
+        return any(host == h or host.endswith("." + h) for h in self.hosts)
 
     def check(self) -> list[str]:
         problems = []
@@ -147,17 +158,44 @@ class ChromeMatcher:
         return self.groups[m.lastgroup] if m is not None and m.lastgroup else None
 
 
+def page_host(url: str | None) -> str | None:
+    """The lower-cased host of ``url`` without a leading ``www.``, or ``None``."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+@functools.lru_cache(maxsize=256)
+def rules_for_host(rules: tuple[ChromeRule, ...], host: str | None) -> tuple[ChromeRule, ...]:
+    """The rules that apply to a page from ``host``."""
+    return tuple(r for r in rules if r.applies_to(host))
+
+
 @functools.lru_cache(maxsize=32)
 def compile_rules(rules: tuple[ChromeRule, ...], settings: ChromeSettings) -> ChromeMatcher:
     return ChromeMatcher(rules, settings)
 
 
 def strip_chrome(
-    text: str, rules: tuple[ChromeRule, ...], settings: ChromeSettings | None = None
+    text: str,
+    rules: tuple[ChromeRule, ...],
+    settings: ChromeSettings | None = None,
+    host: str | None = None,
 ) -> tuple[str, list[Removal]]:
-    """Drop chrome lines from ``text``; return the kept text and what went, by which rule."""
+    """Drop chrome lines from ``text``; return the kept text and what went, by which rule.
+
+    ``host`` selects the site-specific rules (those with ``hosts``) that apply.
+    """
     settings = settings or ChromeSettings()
-    matcher = compile_rules(tuple(rules), settings)
+    matcher = compile_rules(rules_for_host(tuple(rules), host), settings)
     lines = text.split("\n")
     hits: list[ChromeRule | None] = [matcher.match(ln) if ln.strip() else None for ln in lines]
     drop: dict[int, str] = {}
@@ -196,7 +234,8 @@ class Chrome(Stage):
     Rule = ChromeRule
 
     def __call__(self, doc: Document) -> Document:
-        doc.text, removals = strip_chrome(doc.text, self.rules, self.settings)
+        host = page_host(doc.metadata.get("url"))
+        doc.text, removals = strip_chrome(doc.text, self.rules, self.settings, host)
         for r in removals:
             doc.log(self.name, r.rule, "remove", r.text, line=r.line)
         return doc
