@@ -76,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("dir", nargs="?", metavar="DIR", help="your rules folder")
     show = rules_sub.add_parser("show", help="print the effective rules as JSON")
     show.add_argument("dir", nargs="?", metavar="DIR", help="your rules folder")
+
+    bench = sub.add_parser("bench", add_help=False,
+                           help="score extraction on the shared benchmark (see --help)")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -159,7 +163,16 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_bench(argv: list[str]) -> int:
+    from cleanpipe.bench.command import main as bench_main
+
+    return bench_main(argv, prog="cleanpipe bench")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:  # its own options, --help included
+        return _cmd_bench(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
@@ -171,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_explain(args)
         if args.command == "rules" and args.rules_command:
             return _cmd_rules(args)
+        if args.command == "bench":
+            return _cmd_bench(args.bench_args)
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     except RulesError as exc:

@@ -1,0 +1,71 @@
+"""Scoring and the language-stage section of the runner, on made-up pages."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from cleanpipe import Pipeline, load_rules
+from cleanpipe.bench.data import Page
+from cleanpipe.bench.runner import language_section, score_words, without_stages
+from cleanpipe.bench.systems import Extraction
+
+
+def page(pid: str, truth: str, page_type: str, title: str | None = None) -> Page:
+    return Page(pid, b"", None, truth, page_type, title)
+
+
+def test_score_words_by_page_type_and_title() -> None:
+    pages = [page("1", "a b", "forum", "Hello"), page("2", "c d", "article", "World"),
+             page("3", "e f", "forum")]
+    outputs = [Extraction("a b", "hello", 0.5), Extraction("", "x", 0.25),
+               Extraction("e", None, 0.25)]
+    result = score_words(pages, outputs)
+    assert result["f1"] == pytest.approx((1 + 0 + 2 / 3) / 3)
+    assert list(result["types"]) == ["article", "forum"]  # the report's order
+    assert result["types"]["forum"]["f1"] == pytest.approx((1 + 2 / 3) / 2)
+    assert result["types"]["forum"]["pages"] == 2
+    assert (result["title_accuracy"], result["title_pages"]) == (0.5, 2)
+    assert result["pages_per_s"] == pytest.approx(3.0)
+
+
+def test_without_stages_drops_only_the_named_ones() -> None:
+    pipe = without_stages(load_rules(), ["chrome"])
+    assert "chrome" not in pipe.names
+    assert pipe.names[0] == "decode" and pipe.names[-1] == "emit"
+
+
+def test_no_language_section_without_language_stages() -> None:
+    assert language_section(Pipeline.from_rules(), {"aeb": [page("1", "x", "a")]}, None) is None
+
+
+class FakeLanguagePipeline:
+    """Stands in for a pipeline with a translation stage: flags texts that say so."""
+
+    def __init__(self) -> None:
+        rules = load_rules()
+        stages = (*rules.stages[:-1], "translation", rules.stages[-1])
+        self.rules = dataclasses.replace(rules, stages=stages)
+        self.names = list(stages)
+
+    def process(self, data: bytes, source: str = "-",
+                metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+        return {"text": data.decode(), "likely_machine_translated": b"translated" in data}
+
+
+def test_language_section_shares_and_stage_cost() -> None:
+    fake: Any = FakeLanguagePipeline()
+    pages = [page("1", "a translated text", "article"), page("2", "plain", "article"),
+             page("3", "", "article")]  # empty truth is not run
+    half = [Extraction("", None, 0.0, record={"likely_machine_translated": True}),
+            Extraction("", None, 0.0, record={})]
+    section = language_section(fake, {"aeb": pages}, half)
+    assert section is not None
+    assert section["stages"] == ["translation"]
+    assert section["machine_translated"]["aeb-truth"] == {"share": 0.5, "flagged": 1,
+                                                          "pages": 2}
+    assert section["machine_translated"]["trafilatura-half"]["share"] == 0.5
+    assert section["html_pages"] == 3
+    assert isinstance(section["ms_per_html_page"], float)
