@@ -30,10 +30,12 @@ def test_c4_filter_keeps_prose_lines() -> None:
         "Two words.\n"
         "Enable JavaScript now please!\n"
         'She said "hello there you"\n'
+        "He wrote \u201cthree words here\u201d\n"
         "Privacy Policy applies here.\n"
         "No punctuation at the end here\n"
     )
-    assert c4_line_filter(dump) == 'This is a sentence.\nShe said "hello there you"'
+    assert c4_line_filter(dump) == (
+        'This is a sentence.\nShe said "hello there you"\nHe wrote \u201cthree words here\u201d')
 
 
 def test_wrap_in_paragraphs_escapes_text() -> None:

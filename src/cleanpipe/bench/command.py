@@ -68,9 +68,13 @@ def _write_json(path: Path, results: dict[str, Any]) -> None:
 
 def execute(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Run (or load) the benchmark as ``args`` say; the exit status."""
-    logging.basicConfig(level=logging.INFO, format="bench: %(message)s", stream=sys.stderr)
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    logging.getLogger("readability").setLevel(logging.CRITICAL)
+    log = logging.getLogger("cleanpipe.bench")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("bench: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
     bench_dir = Path(args.bench_dir)
     only = _parse_names("--only", args.only, SETS, parser)
     systems = _parse_names("--systems", args.systems, ALL_SYSTEMS, parser)

@@ -34,8 +34,9 @@ def make_dump(html: bytes | str) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-#: A kept line ends with one of these (C4 keeps lines ending in terminal punctuation).
-TERMINAL_PUNCTUATION = (".", "!", "?", '"')
+#: A kept line ends with one of these: C4's terminal marks, with the typographic closing
+#: quote counted like the straight one (news text mostly uses the typographic one).
+TERMINAL_PUNCTUATION = (".", "!", "?", '"', "\u201d")
 #: A line containing any of these (case ignored) is dropped.
 C4_BAD_WORDS = ("javascript", "cookie", "policy")
 C4_MIN_WORDS = 3
@@ -44,8 +45,9 @@ C4_MIN_WORDS = 3
 def c4_line_filter(text: str) -> str:
     """Keep the lines that look like prose, in the manner of C4's line filter.
 
-    A line is kept when it ends in terminal punctuation, has at least three words and
-    mentions neither javascript, cookies nor a policy. Kept lines are joined by newlines.
+    A line is kept when it ends in terminal punctuation (``. ! ? "`` or ``\u201d``), has at
+    least three words and mentions neither javascript, cookies nor a policy. Kept lines
+    are joined by newlines.
     """
     kept = []
     for raw_line in text.splitlines():

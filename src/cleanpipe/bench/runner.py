@@ -219,6 +219,18 @@ def _machine_translated(extractions: Sequence[Extraction]) -> dict[str, Any]:
             "pages": len(records)}
 
 
+#: How many HTML pages (spread evenly over the loaded sets) time the language stages.
+COST_PAGES = 500
+
+
+def _spread(items: Sequence[Page], at_most: int) -> list[Page]:
+    """At most ``at_most`` items, taken at even steps so every part of the list is seen."""
+    if len(items) <= at_most:
+        return list(items)
+    step = len(items) / at_most
+    return [items[int(i * step)] for i in range(at_most)]
+
+
 def language_section(
     pipeline: Pipeline,
     truth_sets: Mapping[str, Sequence[Page]],
@@ -226,7 +238,10 @@ def language_section(
 ) -> dict[str, Any] | None:
     """Machine-translation verdicts and the per-page cost of the language stages.
 
-    ``None`` when the pipeline has none of :data:`LANGUAGE_STAGES`.
+    Verdicts: cleanpipe on each ground-truth text as a text dump, and on the
+    trafilatura-set pages (from the HTML run). Cost: the pipeline with and without the
+    stages, page by page, on up to :data:`COST_PAGES` HTML pages. ``None`` when the
+    pipeline has none of :data:`LANGUAGE_STAGES`.
     """
     present = [name for name in pipeline.names if name in LANGUAGE_STAGES]
     if not present or pipeline.rules is None:
@@ -241,7 +256,7 @@ def language_section(
         section["machine_translated"][f"{name}-truth"] = _machine_translated(runs["cleanpipe"])
     if half_cleanpipe is not None:
         section["machine_translated"]["trafilatura-half"] = _machine_translated(half_cleanpipe)
-    html_pages = [p for pages in truth_sets.values() for p in pages]
+    html_pages = _spread([p for pages in truth_sets.values() for p in pages], COST_PAGES)
     if html_pages:
         bare = Cleanpipe(without_stages(pipeline.rules, present), name="without")
         runs = run_systems("language stage cost", html_pages,
@@ -256,6 +271,8 @@ def language_section(
 def run_benchmark(options: Options) -> dict[str, Any]:
     """Load the selected sets once, run every system on them, and score."""
     only, limit, root = options.only, options.limit, options.data
+    for noisy in ("trafilatura", "readability", "htmldate", "courlan"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)  # per-page chatter, not news
     pipeline = Pipeline.from_rules()
     systems, missing = html_systems(pipeline, options.systems)
     if missing:
