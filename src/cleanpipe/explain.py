@@ -42,10 +42,10 @@ def explain(pipeline: Pipeline, data: bytes | str, source: str = "-") -> Explana
            else Document(source=source, raw=data))
     snapshots: dict[str, str] = {}
     try:
-        for stage in pipeline.stages:
-            snapshots[stage.name] = doc.text
-            doc = stage(doc)
-            doc.stages.append(stage.name)
+        for step in pipeline.stages:
+            snapshots[step.name] = doc.text
+            doc = step(doc)
+            doc.stages.append(step.name)
     except Exception as exc:  # noqa: BLE001 - shown to the user, not raised
         return Explanation(source, doc.kind, None, None, (), "", tuple(doc.trail),
                            error=f"{type(exc).__name__}: {exc}")
