@@ -60,6 +60,17 @@ class RuleSet:
     def for_stage(self, name: str) -> tuple[Any, tuple[Any, ...]]:
         return self.settings[name], self.rules.get(name, ())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # mappingproxy does not pickle; worker processes and clusters need a RuleSet
+        return (_rebuild, (self.stages, dict(self.settings), dict(self.rules), self.files,
+                           self.limits))
+
+
+def _rebuild(stages: tuple[str, ...], settings: dict[str, Any],
+             rules: dict[str, tuple[Any, ...]], files: tuple[str, ...],
+             limits: Limits) -> RuleSet:
+    return RuleSet(stages, MappingProxyType(settings), MappingProxyType(rules), files, limits)
+
 
 def _display(path: Path, root: Path, label: str) -> str:
     try:
