@@ -1,16 +1,45 @@
-"""Write records as JSON Lines, or one JSON file per input under a folder."""
+"""Write records as JSON Lines, or one JSON file per input under a folder.
+
+Every writer is atomic for its readers: a JSON Lines file is built as ``FILE.part`` and
+renamed when the batch ends, a folder's files are each written then renamed. A killed
+run leaves no half-written output, and ``--resume`` picks up what it did finish.
+"""
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
 import tempfile
+import time
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, Protocol, TextIO
 
 
 def dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False)
+
+
+_MODE: int | None = None
+
+
+def _file_mode() -> int:
+    """0o666 less the umask: what ``open()`` would give (``mkstemp`` gives 0o600)."""
+    global _MODE
+    if _MODE is None:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        _MODE = 0o666 & ~umask
+    return _MODE
+
+
+class Writer(Protocol):
+    def write(self, record: dict[str, Any], relpath: str) -> None: ...
+
+    def close(self, complete: bool = True) -> None: ...
 
 
 class JsonLinesWriter:
@@ -22,8 +51,85 @@ class JsonLinesWriter:
     def write(self, record: dict[str, Any], relpath: str = "") -> None:
         self.stream.write(dumps(record) + "\n")
 
-    def close(self) -> None:
+    def close(self, complete: bool = True) -> None:
         self.stream.flush()
+
+
+def read_records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+    """The complete records of a JSON Lines file (gzip if named ``.gz``).
+
+    A file cut short by a killed run is read up to its last whole line: a torn last
+    line or a truncated gzip stream ends the iteration instead of raising.
+    """
+    path = Path(path)
+    gz = path.name.endswith(".gz") or path.name.endswith(".gz.part")
+    try:
+        with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
+            for line in fh:
+                if not line.endswith(b"\n"):
+                    return
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(record, dict) and isinstance(record.get("source"), str):
+                    yield record
+    except (EOFError, OSError, zlib.error):
+        return
+
+
+class JsonLinesFileWriter:
+    """JSON Lines into a file (gzip when its name ends in ``.gz``), written atomically.
+
+    Records go to ``FILE.part``, renamed to ``FILE`` by ``close()``. With ``resume``,
+    the records already in ``FILE`` or a ``FILE.part`` left by a killed run are carried
+    over first; their sources are in :attr:`sources` so the batch can skip them.
+    """
+
+    flush_every = 0.5  # seconds between flushes of a gzip file (each flush costs ratio)
+
+    def __init__(self, path: str | os.PathLike[str], resume: bool = False) -> None:
+        self.path = Path(path)
+        self.part = self.path.with_name(self.path.name + ".part")
+        self.gzip = self.path.name.endswith(".gz")
+        self.sources: set[str] = set()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".part")
+        os.fchmod(fd, _file_mode())
+        raw = os.fdopen(fd, "wb")
+        self._raw = raw
+        binary: IO[bytes] = (gzip.GzipFile(fileobj=raw, mode="wb", mtime=0)  # type: ignore[assignment]
+                             if self.gzip else raw)
+        self._binary = binary
+        self.stream = io.TextIOWrapper(binary, encoding="utf-8", newline="\n")
+        self._flushed = time.monotonic()
+        if resume:
+            for old in (self.path, self.part):
+                if old.exists():
+                    for record in read_records(old):
+                        if record["source"] not in self.sources:
+                            self.sources.add(record["source"])
+                            self.stream.write(dumps(record) + "\n")
+            self._flush()
+        os.replace(tmp, self.part)
+
+    def _flush(self) -> None:
+        self.stream.flush()
+        self._binary.flush()
+        self._raw.flush()
+        self._flushed = time.monotonic()
+
+    def write(self, record: dict[str, Any], relpath: str = "") -> None:
+        self.stream.write(dumps(record) + "\n")
+        if not self.gzip or time.monotonic() - self._flushed > self.flush_every:
+            self._flush()
+
+    def close(self, complete: bool = True) -> None:
+        """Finish the file; ``complete=False`` leaves ``FILE.part`` for a resume."""
+        self.stream.close()  # ends the gzip member; GzipFile leaves our file open
+        self._raw.close()
+        if complete:
+            os.replace(self.part, self.path)
 
 
 def safe_target(root: Path, relpath: str, suffix: str = ".json") -> Path:
@@ -50,8 +156,9 @@ class DirWriter:
     def write(self, record: dict[str, Any], relpath: str) -> None:
         target = safe_target(self.root, relpath)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
         try:
+            os.fchmod(fd, _file_mode())
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
             os.replace(tmp, target)
@@ -60,5 +167,12 @@ class DirWriter:
                 os.unlink(tmp)
             raise
 
-    def close(self) -> None:
+    def up_to_date(self, relpath: str, mtime_ns: int) -> bool:
+        """The output for ``relpath`` exists and is not older than its input."""
+        try:
+            return safe_target(self.root, relpath).stat().st_mtime_ns >= mtime_ns
+        except OSError:
+            return False
+
+    def close(self, complete: bool = True) -> None:
         pass
