@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DATA   ?= ../shared/bench
 
-.PHONY: setup run test bench lint clean
+.PHONY: setup run test bench batch lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,15 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# `make batch IN=crawl OUT=clean`: clean a folder incrementally. One cleanpipe process
+# for all stale inputs (--resume skips each input whose OUT/<path>.json is not older
+# than it), every output written atomically, so an interrupted or concurrent
+# `make -j` run is safe. Optional: JOBS=N workers, STATS=file.json, ARGS=more options.
+batch: $(STAMP)
+	@test -n "$(IN)" -a -n "$(OUT)" || { echo "usage: make batch IN=dir OUT=dir" >&2; exit 2; }
+	$(BIN)/cleanpipe run --resume -o "$(OUT)" $(if $(JOBS),-j $(JOBS)) \
+		$(if $(STATS),--stats "$(STATS)") $(ARGS) "$(IN)"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(DATA)

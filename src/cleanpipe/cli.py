@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from cleanpipe import __version__
+from cleanpipe.engines import ENGINES
 from cleanpipe.errors import RulesError
+from cleanpipe.io.readers import FORMATS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -22,6 +25,11 @@ examples:
   cleanpipe run dumps/ > articles.jsonl     a folder (recursive), JSON Lines out
   cleanpipe run -o clean/ crawl/            one .json per input, mirroring crawl/
   cleanpipe run --rules my-rules/ page.txt  the default rules overlaid with yours
+  cleanpipe run -j 4 --out clean.jsonl.gz --errors failed.jsonl crawl/
+  cleanpipe run --resume -o clean/ crawl/   after an interruption: only what is missing
+  cleanpipe run --input-format jsonl --html-field content export.jsonl
+  cleanpipe run CC-MAIN-2024.warc.gz        HTML responses of a WARC file
+  cleanpipe run --engine dask --scheduler tcp://host:8786 --out clean.jsonl crawl/
 
 exit status: 0 all inputs cleaned, 1 some failed (their error records are in the
 output), 2 usage or rules error, 130 interrupted.
@@ -52,6 +60,41 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--rules", metavar="DIR",
                      help="your rules folder, overlaid on the defaults ($CLEANPIPE_RULES)")
     run.add_argument("--url", help="the page's URL (for a single page on stdin)")
+    run.add_argument("--out", metavar="FILE",
+                     help="write JSON Lines to FILE (.gz compresses) instead of stdout")
+    run.add_argument("--errors", metavar="FILE",
+                     help="write error records to FILE (JSON Lines) instead of the output")
+    run.add_argument("--stats", metavar="FILE", help="write the batch's counters as JSON")
+    run.add_argument("--resume", action="store_true",
+                     help="skip inputs whose output is up to date (needs -o or --out)")
+    batch = run.add_argument_group("inputs")
+    batch.add_argument("--include", action="append", default=[], metavar="GLOB",
+                       help="in folders, only files matching GLOB (path or name; repeatable)")
+    batch.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                       help="in folders, skip files matching GLOB (repeatable)")
+    batch.add_argument("--input-format", choices=FORMATS, default="auto",
+                       help="auto (by name: .jsonl, .warc, optionally .gz; else one page "
+                       "per file), or force one")
+    batch.add_argument("--html-field", default="html", metavar="KEY",
+                       help="JSON Lines key holding the HTML (default: html)")
+    batch.add_argument("--text-field", default="text", metavar="KEY",
+                       help="JSON Lines key holding text, used without HTML (default: text)")
+    batch.add_argument("--url-field", default="url", metavar="KEY",
+                       help="JSON Lines key holding the URL (default: url)")
+    batch.add_argument("--id-field", default="id", metavar="KEY",
+                       help="JSON Lines key holding the id, used in source (default: id)")
+    workers = run.add_argument_group("workers")
+    workers.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                         help="worker processes (default: the machine's cores; 0: none, "
+                         "all in this process)")
+    workers.add_argument("--engine", choices=ENGINES, default="local",
+                         help="local process pool (default) or a Dask cluster")
+    workers.add_argument("--scheduler", metavar="ADDRESS",
+                         help="Dask scheduler address (default: a local cluster)")
+    workers.add_argument("--unordered", action="store_true",
+                         help="write records as they finish, not in input order")
+    workers.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                         help="progress bar on stderr (default: when it is a terminal)")
 
     explain = sub.add_parser(
         "explain", help="show each removed line and the rule that removed it",
@@ -90,34 +133,50 @@ def _load_pipeline(rules_dir: str | None) -> Any:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from cleanpipe.io import DirWriter, JsonLinesWriter, iter_inputs
+    from cleanpipe.batch import BatchOptions, read_error, run_batch, with_extra
+    from cleanpipe.engines import get_engine
+    from cleanpipe.io import Reader, ReadOptions
     from cleanpipe.io.writers import dumps
-    from cleanpipe.pipeline import error_record
 
+    if args.output and args.out:
+        print("cleanpipe: -o DIR and --out FILE exclude each other", file=sys.stderr)
+        return EXIT_USAGE
+    if args.resume and not (args.output or (args.out and args.out != "-")):
+        print("cleanpipe: --resume needs -o DIR or --out FILE", file=sys.stderr)
+        return EXIT_USAGE
+    if args.jobs is not None and args.jobs < 0:
+        print("cleanpipe: -j must be 0 or more", file=sys.stderr)
+        return EXIT_USAGE
     pipeline = _load_pipeline(args.rules)
     paths = args.paths or ["-"]
-    single = paths == ["-"] and not args.output
-    writer = DirWriter(args.output) if args.output else JsonLinesWriter(sys.stdout)
-    failed = total = 0
-    for item in iter_inputs(paths):
-        total += 1
-        if item.error is not None:
-            record = error_record(item.source, "read", item.error)
+    read = ReadOptions.from_limits(
+        pipeline.limits, input_format=args.input_format, include=tuple(args.include),
+        exclude=tuple(args.exclude), html_field=args.html_field, text_field=args.text_field,
+        url_field=args.url_field, id_field=args.id_field)
+    meta = {"url": args.url} if args.url else {}
+    if paths == ["-"] and not (args.output or args.out or args.errors or args.stats) \
+            and args.input_format in ("auto", "raw") and args.engine == "local":
+        # one page on stdin: one JSON object, no pool to start
+        item = next(Reader(read)(paths))
+        if item.error is not None or item.data is None:
+            record = read_error(item)
         else:
-            assert item.data is not None
-            meta = {"url": args.url} if args.url else None
-            record = pipeline.process(item.data, item.source, meta)
+            record = with_extra(pipeline.process(item.data, item.source, meta or None),
+                                item.extra)
         if "error" in record:
-            failed += 1
             err = record["error"]
             log.warning("%s: %s: %s", item.source, err["stage"], err["message"])
-        if single:
-            sys.stdout.write(dumps(record) + "\n")
-        else:
-            writer.write(record, item.relpath)
-    writer.close()
-    log.info("%d inputs, %d failed", total, failed)
-    return EXIT_FAILED if failed else EXIT_OK
+        sys.stdout.write(dumps(record) + "\n")
+        return EXIT_FAILED if "error" in record else EXIT_OK
+    workers = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    engine = get_engine(args.engine, workers=workers, scheduler=args.scheduler,
+                        ordered=not args.unordered)
+    options = BatchOptions(
+        output_dir=args.output, out_file=args.out, errors_file=args.errors,
+        stats_file=args.stats, resume=args.resume, progress=args.progress,
+        metadata=meta, read=read)
+    stats = run_batch(pipeline, engine, paths, options)
+    return EXIT_FAILED if stats.errors else EXIT_OK
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
