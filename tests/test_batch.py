@@ -194,3 +194,13 @@ def test_dask_engine_through_the_cli(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     local = run_cli("run", "-j", "1", str(tmp_path / "in"))
     assert jsonl(proc.stdout) == jsonl(local.stdout)
+
+
+def test_progress_bar_on_request_counts_pages_and_errors(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes((PAGES / "seed-mt-news.txt").read_bytes())
+    (tmp_path / "in" / "b.html").write_bytes(b"")
+    proc = run_cli("run", "-j", "0", "--progress", str(tmp_path / "in"))
+    err = proc.stderr.decode()
+    assert "2/2" in err and "page/s" in err and "errors=1" in err
+    assert "page/s" not in run_cli("run", "-j", "0", str(tmp_path / "in")).stderr.decode()
