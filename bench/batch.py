@@ -66,13 +66,16 @@ def replicate(pages: Path, count: int, dest: Path) -> Path:
 
 
 class PeakRSS(threading.Thread):
-    """Polls the RSS of a process and all its descendants; keeps the largest sum."""
+    """Polls a process and all its descendants: the largest summed RSS, and the CPU
+    seconds each used (last value seen), to tell the parent's share from the workers'
+    on a machine where other jobs take CPU too."""
 
-    def __init__(self, pid: int, every: float = 0.05) -> None:
+    def __init__(self, pid: int, every: float = 0.1) -> None:
         super().__init__(daemon=True)
         self.proc = psutil.Process(pid)
         self.every = every
         self.peak = 0
+        self.cpu: dict[int, float] = {}
         self.stopped = threading.Event()
 
     def run(self) -> None:
@@ -80,8 +83,10 @@ class PeakRSS(threading.Thread):
             total = 0
             try:
                 for p in [self.proc, *self.proc.children(recursive=True)]:
-                    with contextlib.suppress(psutil.Error):
+                    with contextlib.suppress(psutil.Error), p.oneshot():
                         total += p.memory_info().rss
+                        times = p.cpu_times()
+                        self.cpu[p.pid] = times.user + times.system
             except psutil.Error:
                 return
             self.peak = max(self.peak, total)
@@ -109,8 +114,14 @@ def cleanpipe(args: list[str], work: Path, name: str) -> dict[str, Any]:
     out["peak_rss_mib"] = round(poller.peak / 2**20, 1)
     busy = out["pipeline_seconds"] / (out["seconds"] * out["workers"])
     out["overhead_share"] = round(1 - busy, 4)
+    parent_cpu = poller.cpu.pop(proc.pid, 0.0)
+    out["cpu_seconds_parent"] = round(parent_cpu, 2)
+    out["cpu_seconds_children"] = round(sum(poller.cpu.values()), 2)
+    out["parent_cpu_share"] = round(parent_cpu / max(1e-9, parent_cpu + sum(
+        poller.cpu.values())), 4)
     print(f"  {out['inputs']} pages in {out['seconds']:.1f} s: {out['pages_per_second']:.2f} "
           f"pages/s, peak RSS {out['peak_rss_mib']} MiB, overhead {100 * (1 - busy):.1f}%, "
+          f"CPU s parent {parent_cpu:.1f} / workers {out['cpu_seconds_children']:.1f}, "
           f"load after {load()}", flush=True)
     return out
 

@@ -6,6 +6,7 @@ progress bar and ``--resume``. Engines run the pipeline; readers and writers do 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -78,6 +79,12 @@ class _Progress:
             self.bar.set_postfix(errors=self.errors, refresh=False)
         self.bar.update(1)
 
+    def redirect_logging(self) -> contextlib.AbstractContextManager[None]:
+        """Log lines printed above the bar instead of through it."""
+        from tqdm.contrib.logging import logging_redirect_tqdm
+
+        return logging_redirect_tqdm()
+
     def close(self) -> None:
         self.bar.close()
 
@@ -123,17 +130,19 @@ def run_batch(pipeline: Pipeline, engine: Engine, paths: list[str], options: Bat
     start = time.perf_counter()
     results = engine.map(pipeline, tasks())
     complete = False
+    quiet_logs = contextlib.nullcontext() if progress is None else progress.redirect_logging()
     try:
-        for item, result in results:
-            record = with_extra(result.record, item.extra)
-            stats.count(record, result.stats, result.seconds)
-            failed = "error" in record
-            if failed:
-                err = record["error"]
-                log.warning("%s: %s: %s", item.source, err["stage"], err["message"])
-            (errors if failed and errors is not None else out).write(record, item.relpath)
-            if progress is not None:
-                progress.update(failed)
+        with quiet_logs:
+            for item, result in results:
+                record = with_extra(result.record, item.extra)
+                stats.count(record, result.stats, result.seconds)
+                failed = "error" in record
+                if failed:
+                    err = record["error"]
+                    log.warning("%s: %s: %s", item.source, err["stage"], err["message"])
+                (errors if failed and errors is not None else out).write(record, item.relpath)
+                if progress is not None:
+                    progress.update(failed)
         complete = True
     finally:
         close = getattr(results, "close", None)
