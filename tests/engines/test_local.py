@@ -32,7 +32,7 @@ class Misbehave(Stage):
         if text.startswith("boom"):
             raise ValueError("boom")
         doc.text = text.upper()
-        doc.record = {"source": doc.source, "text": doc.text}
+        doc.record = {"source": doc.source, "text": doc.text, "pid": os.getpid()}
         return doc
 
 
@@ -101,6 +101,13 @@ def test_ready_results_pass_through_in_place_and_unordered_gets_all() -> None:
     assert [k for k, _ in out] == [0, 1, 2] and out[1][1] is made
     unordered = ProcessEngine(2, ordered=False).map(toy(), list(jobs(["a", "b", "c"])))
     assert sorted(k for k, _ in unordered) == [0, 1, 2]
+
+
+def test_workers_are_retired_after_max_tasks() -> None:
+    out = list(ProcessEngine(1, max_tasks_per_worker=3).map(toy(), jobs(["x"] * 7)))
+    pids = [r.record["pid"] for _, r in out]
+    assert len(set(pids[:3])) == 1 and len(set(pids)) == 3
+    assert pids[2] != pids[3] and pids[5] != pids[6]
 
 
 def test_get_engine() -> None:

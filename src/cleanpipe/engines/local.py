@@ -86,6 +86,7 @@ class _Worker:
         self.seq: int | None = None
         self.started = time.monotonic()
         self.ready = False
+        self.tasks = 0
 
     def send(self, seq: int, job: Job) -> None:
         self.seq = seq
@@ -115,14 +116,18 @@ class ProcessEngine:
     ordered: yield results in input order (default); otherwise as they finish.
     window: inputs read ahead of the oldest unfinished one (default 32 per worker).
     time_limit: seconds per document; default the pipeline's ``limits.time_limit``.
+    max_tasks_per_worker: a worker is replaced after this many documents, so memory
+        that parsers keep (caches, a fragmented heap) cannot creep up over a long batch.
     start_method: multiprocessing start method; default ``forkserver`` where there is
         one (safe with threads, and replacement workers start from a warm server).
     """
 
     def __init__(self, workers: int | None = None, *, ordered: bool = True,
                  window: int | None = None, time_limit: float | None = None,
+                 max_tasks_per_worker: int | None = 500,
                  start_method: str | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
+        self.max_tasks = max_tasks_per_worker
         self.ordered = ordered
         self.window = window or 32 * self.workers
         self.time_limit = time_limit
@@ -210,7 +215,11 @@ class ProcessEngine:
                         busy.remove(worker)
                         if isinstance(result, Result):
                             finish(worker, result)
-                            idle.append(worker)
+                            worker.tasks += 1
+                            if self.max_tasks and worker.tasks >= self.max_tasks:
+                                worker.stop()  # retire it; the next job starts a fresh one
+                            else:
+                                idle.append(worker)
                             continue
                         assert worker.seq is not None
                         worker.stop(kill=True)
