@@ -7,11 +7,13 @@ from cleanpipe.stages.chrome import Chrome, strip_chrome
 from cleanpipe.stages.decode import Decode, decode_bytes
 from cleanpipe.stages.emit import Emit, to_record
 from cleanpipe.stages.extract import Extract, extract_html, extract_text, looks_like_html
+from cleanpipe.stages.language import Language, identify
 from cleanpipe.stages.normalize import Normalize, normalize_text
 from cleanpipe.stages.repair import Repair, repair_text
 
 REGISTRY: dict[str, type[Stage]] = {
-    cls.name: cls for cls in (Decode, Extract, Repair, Normalize, Chrome, Emit)
+    cls.name: cls
+    for cls in (Decode, Extract, Repair, Normalize, Chrome, Language, Emit)
 }
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "decode_bytes",
     "extract_html",
     "extract_text",
+    "identify",
     "looks_like_html",
     "normalize_text",
     "repair_text",

@@ -1,0 +1,310 @@
+"""The language of a document and of its paragraphs, and the language the page declares.
+
+Detection reads the text as it arrived (before normalisation), through a small backend
+interface so a user can pick the detector in ``rules/language.yaml``. py3langid is the
+default: on the bench data it matched langdetect's accuracy at 5-10x the speed. Both
+ship their models inside their packages; neither touches the network.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from cleanpipe.document import Document
+from cleanpipe.stages.base import Stage
+
+UNDETERMINED = "und"
+
+Backend = Literal["py3langid", "langdetect"]
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    """How languages are detected.
+
+    backend: ``py3langid`` (default, chosen by measured accuracy and speed) or
+        ``langdetect`` (seeded, so deterministic).
+    sample_chars: the document language is read on at most this many characters, taken
+        from the start, middle and end, so a long page costs a bounded amount.
+    min_doc_letters: a text with fewer letters than this has no language (``null``).
+    min_paragraph_chars: shorter paragraphs get no language of their own.
+    paragraph_sample_chars: a paragraph's language is read on its first this many chars.
+    max_paragraphs: at most this many paragraphs (the longest) are judged per document.
+    stopword_skip_ratio: a paragraph whose share of the document language's 200 most
+        frequent words reaches this is taken to be in that language without calling the
+        detector (a cheap pre-filter; 0 switches it off).
+    head_chars: the declared language is looked for in this much of the page's start.
+    """
+
+    backend: Backend = "py3langid"
+    sample_chars: int = field(default=400, metadata={"min": 30, "max": 1_000_000})
+    min_doc_letters: int = field(default=20, metadata={"min": 1})
+    min_paragraph_chars: int = field(default=150, metadata={"min": 1})
+    paragraph_sample_chars: int = field(default=250, metadata={"min": 30})
+    max_paragraphs: int = field(default=40, metadata={"min": 0, "max": 10_000})
+    stopword_skip_ratio: float = field(default=0.30, metadata={"min": 0.0, "max": 1.0})
+    head_chars: int = field(default=200_000, metadata={"min": 1_000})
+
+
+@dataclass(frozen=True)
+class LanguageResult:
+    """What the language stage found; ``paragraphs`` lines up with :func:`paragraph_spans`.
+
+    ``mismatch`` is ``None`` when either the detected or the declared language is unknown.
+    """
+
+    language: str | None
+    confidence: float
+    declared: str | None
+    mismatch: bool | None
+    paragraphs: tuple[tuple[str, float] | None, ...] = ()
+
+
+class LanguageBackend(Protocol):
+    """A language detector: a primary language subtag and its probability for a text."""
+
+    name: str
+
+    def detect(self, text: str) -> tuple[str, float]:
+        """``(subtag, probability)``, or ``("und", 0.0)`` when the text cannot be judged."""
+        ...
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_TAG = re.compile(r"[a-z]{2,3}")
+_ALIASES = {"iw": "he", "in": "id", "ji": "yi", "nb": "no", "nn": "no"}
+
+
+def _letters(text: str, limit: int = 2000) -> int:
+    return len(_LETTER.findall(text, 0, limit))
+
+
+def primary_subtag(code: str | None) -> str | None:
+    """``en-US``, ``pt_BR``, ``EN`` -> ``en``, ``pt``, ``en``; ``None`` for non-languages."""
+    if not code:
+        return None
+    code = code.strip().replace("_", "-").split("-")[0].lower()
+    if not _TAG.fullmatch(code) or code in ("und", "mul", "zxx", "xx"):
+        return None
+    return _ALIASES.get(code, code)
+
+
+class Py3langidBackend:
+    """py3langid (langid.py's model, numpy inference) with normalised probabilities."""
+
+    name = "py3langid"
+
+    def __init__(self) -> None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        self._ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+    def detect(self, text: str) -> tuple[str, float]:
+        if not _LETTER.search(text):
+            return UNDETERMINED, 0.0
+        lang, prob = self._ident.classify(text)
+        return primary_subtag(lang) or UNDETERMINED, float(prob)
+
+
+class LangdetectBackend:
+    """langdetect (a port of Google's language-detection), seeded so results repeat.
+
+    langdetect draws random samples of n-grams; ``DetectorFactory.seed = 0`` fixes them.
+    Text without letters is answered before the call, which would otherwise raise.
+    """
+
+    name = "langdetect"
+
+    def __init__(self) -> None:
+        from langdetect import DetectorFactory, detector_factory
+        from langdetect.lang_detect_exception import LangDetectException
+
+        DetectorFactory.seed = 0
+        detector_factory.init_factory()
+        self._factory: Any = detector_factory._factory
+        self._error = LangDetectException
+
+    def detect(self, text: str) -> tuple[str, float]:
+        if not _LETTER.search(text):
+            return UNDETERMINED, 0.0
+        try:
+            detector = self._factory.create()
+            detector.seed = 0
+            detector.append(text)
+            probabilities = detector.get_probabilities()
+        except self._error:
+            return UNDETERMINED, 0.0
+        if not probabilities:
+            return UNDETERMINED, 0.0
+        best = probabilities[0]
+        return primary_subtag(best.lang) or UNDETERMINED, float(best.prob)
+
+
+BACKENDS: dict[str, type[Py3langidBackend] | type[LangdetectBackend]] = {
+    "py3langid": Py3langidBackend,
+    "langdetect": LangdetectBackend,
+}
+
+
+@functools.cache
+def get_backend(name: str) -> LanguageBackend:
+    """The backend called ``name``, built once per process (loading a model costs ~0.3 s)."""
+    return BACKENDS[name]()
+
+
+def _sample(text: str, n: int) -> str:
+    """At most ``n`` characters: the whole text, or slices from its start, middle and end."""
+    if len(text) <= n:
+        return text
+    k = n // 3
+    mid = len(text) // 2
+    return text[:k] + "\n" + text[mid - k // 2: mid + k // 2] + "\n" + text[-k:]
+
+
+def detect_language(text: str, settings: LanguageSettings | None = None,
+                    backend: LanguageBackend | None = None) -> tuple[str, float]:
+    """The language of a whole text as ``(subtag, probability)``; ``("und", 0.0)`` if unsure."""
+    settings = settings or LanguageSettings()
+    if _letters(text) < settings.min_doc_letters:
+        return UNDETERMINED, 0.0
+    backend = backend or get_backend(settings.backend)
+    return backend.detect(_sample(text, settings.sample_chars))
+
+
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_NEWLINE = re.compile(r"\n")
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each paragraph: blocks between blank lines, or lines if none.
+
+    The language and translation stages both use this split, so per-paragraph results
+    line up; offsets are those of ``text`` itself.
+    """
+    sep = _BLANK_LINE if _BLANK_LINE.search(text) else _NEWLINE
+    spans, pos = [], 0
+    for m in sep.finditer(text):
+        if text[pos:m.start()].strip():
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if text[pos:].strip():
+        spans.append((pos, len(text)))
+    return spans
+
+
+@functools.lru_cache(maxsize=64)
+def top_words(lang: str, n: int) -> frozenset[str]:
+    """The ``n`` most frequent words of ``lang`` (wordfreq), empty for unknown languages."""
+    from wordfreq import top_n_list
+
+    try:
+        return frozenset(top_n_list(lang, n))
+    except (LookupError, ValueError):
+        return frozenset()
+
+
+_TOKEN_STRIP = ".,;:!?\"'()«»“”„"
+
+
+def paragraph_languages(paragraphs: Sequence[str], doc_lang: str | None,
+                        settings: LanguageSettings | None = None,
+                        backend: LanguageBackend | None = None,
+                        ) -> list[tuple[str, float] | None]:
+    """``(subtag, probability)`` per paragraph, ``None`` for those too short to judge.
+
+    A paragraph made largely of ``doc_lang``'s commonest words is ``(doc_lang, 1.0)``
+    without calling the detector: most paragraphs are, and the detector is the cost.
+    """
+    settings = settings or LanguageSettings()
+    backend = backend or get_backend(settings.backend)
+    out: list[tuple[str, float] | None] = [None] * len(paragraphs)
+    eligible = [i for i, p in enumerate(paragraphs) if len(p) >= settings.min_paragraph_chars]
+    eligible.sort(key=lambda i: -len(paragraphs[i]))
+    common = (top_words(doc_lang, 200) if doc_lang and doc_lang != UNDETERMINED
+              and settings.stopword_skip_ratio > 0 else frozenset())
+    for i in eligible[: settings.max_paragraphs]:
+        sample = paragraphs[i][: settings.paragraph_sample_chars]
+        if common and doc_lang:
+            tokens = sample.lower().split()
+            share = sum(t.strip(_TOKEN_STRIP) in common for t in tokens) / max(1, len(tokens))
+            if share >= settings.stopword_skip_ratio:
+                out[i] = (doc_lang, 1.0)
+                continue
+        out[i] = backend.detect(sample)
+    return out
+
+
+_HTML_LANG = re.compile(
+    r"<html\b[^>]*?\b(?:xml:)?lang\s*=\s*[\"']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)", re.I)
+_META = re.compile(r"<meta\b[^>]*>", re.I)
+_ATTR = re.compile(r"([\w:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
+_HEAD_END = re.compile(r"</head\s*>", re.I)
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {m.group(1).lower(): (m.group(2) or m.group(3) or m.group(4) or "")
+            for m in _ATTR.finditer(tag)}
+
+
+def declared_language(html: str | None, head_chars: int = 200_000) -> str | None:
+    """The language a page declares: ``<html lang>``, then a content-language ``<meta>``
+    (``http-equiv`` or ``name=language``/``dc.language``), then ``og:locale``."""
+    if not html:
+        return None
+    head = html[:head_chars]
+    end = _HEAD_END.search(head)
+    if end:
+        head = head[: end.start()]
+    m = _HTML_LANG.search(head)
+    if m and primary_subtag(m.group(1)):
+        return primary_subtag(m.group(1))
+    content_lang = locale = None
+    for tag in _META.findall(head):
+        a = _attrs(tag)
+        key = (a.get("http-equiv") or a.get("name") or a.get("property") or "").lower()
+        value = a.get("content", "")
+        if key in ("content-language", "language", "dc.language") and content_lang is None:
+            content_lang = primary_subtag(value.split(",")[0])
+        elif key == "og:locale" and locale is None:
+            locale = primary_subtag(value)
+    return content_lang or locale
+
+
+def identify(text: str, html: str | None, settings: LanguageSettings) -> LanguageResult:
+    """Document, paragraph and declared languages of ``text`` (and its page ``html``)."""
+    lang, prob = detect_language(text, settings)
+    detected = None if lang == UNDETERMINED else lang
+    declared = declared_language(html, settings.head_chars) if html else None
+    mismatch = None if detected is None or declared is None else detected != declared
+    paragraphs: tuple[tuple[str, float] | None, ...] = ()
+    if detected is not None and settings.max_paragraphs:
+        spans = paragraph_spans(text)
+        paragraphs = tuple(paragraph_languages(
+            [text[a:b].strip() for a, b in spans], detected, settings))
+    return LanguageResult(detected, round(prob, 4) if detected else 0.0, declared, mismatch,
+                          paragraphs)
+
+
+class Language(Stage):
+    """Detect the document's languages; store them in ``doc.metadata``.
+
+    ``language``, ``language_confidence``, ``declared_language`` and ``language_mismatch``
+    go into the record; the whole :class:`LanguageResult` stays under ``language_result``
+    for the translation stage.
+    """
+
+    name = "language"
+    Settings = LanguageSettings
+
+    def __call__(self, doc: Document) -> Document:
+        result = identify(doc.text, doc.html, self.settings)
+        doc.metadata["language"] = result.language
+        doc.metadata["language_confidence"] = result.confidence if result.language else None
+        doc.metadata["declared_language"] = result.declared
+        doc.metadata["language_mismatch"] = result.mismatch
+        doc.metadata["language_result"] = result
+        return doc
