@@ -10,10 +10,11 @@ from cleanpipe.stages.extract import Extract, extract_html, extract_text, looks_
 from cleanpipe.stages.language import Language, identify
 from cleanpipe.stages.normalize import Normalize, normalize_text
 from cleanpipe.stages.repair import Repair, repair_text
+from cleanpipe.stages.translation import Translation, repair_spacing, translation_signals
 
 REGISTRY: dict[str, type[Stage]] = {
     cls.name: cls
-    for cls in (Decode, Extract, Repair, Normalize, Chrome, Language, Emit)
+    for cls in (Decode, Extract, Repair, Normalize, Chrome, Language, Translation, Emit)
 }
 
 __all__ = [
@@ -25,7 +26,9 @@ __all__ = [
     "identify",
     "looks_like_html",
     "normalize_text",
+    "repair_spacing",
     "repair_text",
     "strip_chrome",
     "to_record",
+    "translation_signals",
 ]
