@@ -17,7 +17,8 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 def test_defaults_load_into_frozen_typed_objects() -> None:
     rules = load_rules()
-    assert rules.stages == ("decode", "extract", "repair", "normalize", "chrome", "emit")
+    assert rules.stages == ("decode", "extract", "repair", "chrome", "language", "translation",
+                            "normalize", "emit")
     chrome = rules.rules["chrome"]
     assert all(isinstance(r.pattern, tuple) for r in chrome)
     with pytest.raises(AttributeError):

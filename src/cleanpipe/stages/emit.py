@@ -8,6 +8,7 @@ from typing import Any
 from cleanpipe import __version__
 from cleanpipe.document import Document
 from cleanpipe.stages.base import Stage
+from cleanpipe.stages.translation import TranslationReport
 
 _META_FIELDS = ("title", "author", "date", "sitename", "url", "description", "hostname")
 
@@ -33,6 +34,12 @@ def to_record(doc: Document, settings: EmitSettings | None = None) -> dict[str, 
         record[key] = meta.get(key)
     record["text"] = doc.text
     record["language"] = meta.get("language")
+    record["language_confidence"] = meta.get("language_confidence")
+    record["declared_language"] = meta.get("declared_language")
+    record["language_mismatch"] = meta.get("language_mismatch")
+    report = meta.get("translation")
+    record["translation"] = report.as_dict() if isinstance(report, TranslationReport) else None
+    record["likely_machine_translated"] = meta.get("likely_machine_translated")
     record["kind"] = doc.kind
     record["encoding"] = meta.get("encoding")
     if doc.reason:
