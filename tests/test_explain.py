@@ -31,3 +31,13 @@ def test_explain_command_is_plain_when_piped() -> None:
     assert "Share this:  [chrome/wp-share]" in out
     assert "repair/ftfy rewrite" in out
     assert out.rstrip().endswith("cost of butter.")
+
+
+def test_explain_lists_the_fired_mt_signals_with_examples(pipeline) -> None:
+    ex = explain(pipeline, SEED.read_bytes(), "seed")
+    assert ex.translation is not None and ex.translation.likely_machine_translated
+    plain = render(ex)
+    assert "-- machine translation: score" in plain and "likely machine-translated" in plain
+    for signal in ("stray_fragment", "joint_lowercase", "quote_glued"):
+        assert f"   {signal} x" in plain
+    assert "commitment, ”said the senior official" in plain  # an example, shown

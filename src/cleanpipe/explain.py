@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from cleanpipe.document import Document, Step
 from cleanpipe.pipeline import Pipeline
+from cleanpipe.stages.translation import TranslationReport
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class Explanation:
     text: str
     other_steps: tuple[Step, ...] = field(default=())
     error: str | None = None
+    language: str | None = None
+    declared_language: str | None = None
+    translation: TranslationReport | None = None
 
     @property
     def removed(self) -> int:
@@ -55,8 +59,31 @@ def explain(pipeline: Pipeline, data: bytes | str, source: str = "-") -> Explana
     by_line = {s.line: f"{s.stage}/{s.rule}" for s in line_steps if s.stage == stage}
     lines = tuple(Line(i, text, by_line.get(i)) for i, text in enumerate(shown.split("\n")))
     others = tuple(s for s in doc.trail if not (s.stage == stage and s.line is not None))
+    report = doc.metadata.get("translation")
     return Explanation(source, doc.kind, doc.metadata.get("title"), stage, lines, doc.text,
-                       others)
+                       others, language=doc.metadata.get("language"),
+                       declared_language=doc.metadata.get("declared_language"),
+                       translation=report if isinstance(report, TranslationReport) else None)
+
+
+def _translation_lines(ex: Explanation, width: int) -> list[str]:
+    """The language verdict and each fired MT signal with its examples."""
+    out = []
+    if ex.language or ex.declared_language:
+        declared = f", declared {ex.declared_language}" if ex.declared_language else ""
+        out.append(f"language: {ex.language or 'undetermined'}{declared}")
+    report = ex.translation
+    if report is None:
+        return out
+    verdict = "likely machine-translated" if report.likely_machine_translated else "not flagged"
+    out.append(f"-- machine translation: score {report.score:.2f}, {verdict}")
+    for s in report.signals:
+        out.append(f"   {s.id} x{s.count} ({s.rate:g} per 1,000 chars, +{s.contribution:.2f})"
+                   + (f": {s.description}" if s.description else ""))
+        for example in s.examples:
+            shown = example if len(example) <= width else example[: width - 1] + "…"
+            out.append(f"      {shown!r}")
+    return out
 
 
 _RED, _GREEN, _DIM, _BOLD, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
@@ -77,6 +104,8 @@ def render(ex: Explanation, color: bool = False, width: int = 100) -> str:
     for step in ex.other_steps:
         detail = f": {step.text}" if step.text else ""
         out.append(paint(_DIM, f"   {step.stage}/{step.rule} {step.action}{detail}"[:width * 2]))
+    for entry in _translation_lines(ex, width):
+        out.append(paint(_BOLD, entry) if entry.startswith("--") else entry)
     if ex.stage:
         out.append(paint(_BOLD, f"-- input of the {ex.stage} stage, {ex.removed} of "
                                 f"{sum(1 for x in ex.lines if x.text.strip())} lines removed"))
