@@ -1,0 +1,96 @@
+"""The language stage: detection, backends, paragraphs, declared language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleanpipe import Pipeline, RulesError, load_rules
+from cleanpipe.stages.language import (
+    LanguageSettings,
+    declared_language,
+    get_backend,
+    identify,
+    paragraph_spans,
+)
+from conftest import FIXTURES, SEED
+
+LANG = FIXTURES / "language"
+ENGLISH = (LANG / "native-en-news.html").read_text(encoding="utf-8")
+FRENCH = (LANG / "french-news.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("backend", ["py3langid", "langdetect"])
+def test_backends_agree_on_real_articles_and_are_deterministic(pipeline: Pipeline,
+                                                               backend: str) -> None:
+    settings = LanguageSettings(backend=backend)  # type: ignore[arg-type]
+    for page, lang in ((ENGLISH, "en"), (FRENCH, "fr")):
+        text = pipeline.process(page)["text"]
+        first = identify(text, None, settings)
+        assert first.language == lang and first.confidence > 0.9
+        assert identify(text, None, settings) == first
+
+
+@pytest.mark.parametrize("backend", ["py3langid", "langdetect"])
+@pytest.mark.parametrize("text", ["12345 !!!", "", "   \n\n", "--- 3.14 --- ###", "😀😀😀"])
+def test_text_without_letters_is_undetermined_not_a_crash(backend: str, text: str) -> None:
+    assert get_backend(backend).detect(text) == ("und", 0.0)
+    result = identify(text, None, LanguageSettings(backend=backend))  # type: ignore[arg-type]
+    assert result.language is None and result.mismatch is None
+
+
+def test_langdetect_is_seeded() -> None:
+    short = "Der Zug nach Hamburg fährt heute später ab."  # short texts are where it wavers
+    answers = {get_backend("langdetect").detect(short) for _ in range(5)}
+    assert len(answers) == 1 and answers.pop()[0] == "de"
+
+
+def test_declared_language_from_html_lang_meta_and_og_locale() -> None:
+    assert declared_language(ENGLISH) == "en"  # <html lang="en-GB">
+    assert declared_language('<html><head><meta http-equiv="Content-Language" '
+                             'content="fr-CA, en"></head>') == "fr"
+    assert declared_language('<html><head><meta property="og:locale" content="pt_BR">'
+                             "</head>") == "pt"
+    assert declared_language('<html lang="nb"><head></head>') == "no"
+    assert declared_language("<html><head></head><body lang='de'>") is None
+
+
+def test_record_reports_declared_and_detected_and_their_mismatch(pipeline: Pipeline) -> None:
+    record = pipeline.process(ENGLISH.encode(), source="en.html")
+    assert (record["language"], record["declared_language"]) == ("en", "en")
+    assert record["language_mismatch"] is False
+    assert 0.9 < record["language_confidence"] <= 1.0
+
+    mislabelled = ENGLISH.replace('lang="en-GB"', 'lang="de"').replace("en_GB", "de_DE")
+    record = pipeline.process(mislabelled.encode(), source="de.html")
+    assert (record["language"], record["declared_language"]) == ("en", "de")
+    assert record["language_mismatch"] is True
+
+
+def test_a_text_dump_declares_nothing(pipeline: Pipeline) -> None:
+    record = pipeline.process(SEED.read_bytes(), source="seed.txt")
+    assert record["language"] == "en"
+    assert record["declared_language"] is None and record["language_mismatch"] is None
+
+
+def test_paragraph_languages_line_up_with_paragraphs(pipeline: Pipeline) -> None:
+    english = pipeline.process(ENGLISH)["text"]
+    french = pipeline.process(FRENCH)["text"]
+    french_paragraph = max(french.split("\n"), key=len)  # extracted HTML: one per line
+    mixed = english + "\n" + french_paragraph + "\nA short line."
+    result = identify(mixed, None, LanguageSettings())
+    spans = paragraph_spans(mixed)
+    assert len(result.paragraphs) == len(spans)
+    langs = {result.paragraphs[i][0] for i in range(len(spans))  # type: ignore[index]
+             if result.paragraphs[i] is not None}
+    assert langs == {"en", "fr"}
+    assert result.paragraphs[-1] is None  # too short to judge (min_paragraph_chars)
+
+
+def test_backend_typo_in_yaml_is_caught(tmp_path: Path) -> None:
+    (tmp_path / "language.yaml").write_text("stage: language\nsettings:\n  backend: langid\n")
+    with pytest.raises(RulesError) as info:
+        load_rules(tmp_path)
+    assert "language.yaml:3: stage 'language': key 'backend': 'langid' is not one of" in str(
+        info.value)

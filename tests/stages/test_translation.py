@@ -1,0 +1,128 @@
+"""The translation stage: MT artifacts flagged with reasons, native text left alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleanpipe import Pipeline, RulesError, load_rules
+from cleanpipe.stages.language import LanguageSettings, identify
+from cleanpipe.stages.translation import repair_spacing, translation_signals
+from conftest import FIXTURES, SEED
+
+LANG = FIXTURES / "language"
+
+
+def test_the_seed_is_flagged_with_joint_quote_and_fragment_reasons(pipeline: Pipeline) -> None:
+    record = pipeline.process(SEED.read_bytes(), source="seed.txt")
+    assert record["likely_machine_translated"] is True
+    report = record["translation"]
+    assert report["likely_machine_translated"] is True and report["score"] >= 0.45
+    fired = {s["id"]: s for s in report["signals"]}
+    assert {"stray_fragment", "joint_lowercase", "quote_glued"} <= set(fired)
+    # the NBSP joints are seen because normalize runs after the translation stage
+    assert "joint_space" in fired
+    assert any("”said" in e for e in fired["quote_glued"]["examples"])
+    for signal in report["signals"]:
+        assert signal["count"] >= 1 and signal["rate"] > 0
+        assert 1 <= len(signal["examples"]) <= 3
+    # normalize still cleans the text afterwards
+    assert "\u00a0" not in record["text"]
+
+
+@pytest.mark.parametrize("name", ["native-en-news.html", "french-news.html"])
+def test_native_articles_are_not_flagged(pipeline: Pipeline, name: str) -> None:
+    record = pipeline.process((LANG / name).read_bytes(), source=name)
+    assert record["text"] and record["language"] == name[:2].replace("na", "en")
+    assert record["likely_machine_translated"] is False
+    assert record["translation"]["score"] < 0.45
+
+
+def test_french_typography_is_normal_in_french_and_a_leak_in_english(pipeline: Pipeline) -> None:
+    french = pipeline.process((LANG / "french-news.html").read_bytes())
+    fired = {s["id"] for s in french["translation"]["signals"]}
+    assert not fired & {"foreign_punct_spacing", "foreign_punct_spacing_ascii",
+                        "foreign_quotes", "foreign_number_format", "elision_brackets"}
+    english = (
+        "The municipal council adopted the renovation project on Tuesday evening\u00a0: "
+        "« The market hall has not been touched since 1974 », underlined the mayor. The "
+        "budget rose by 12,5 % in six months, and the works will last eighteen months, "
+        "indicated the town hall.\n\nThe opposition voted against\u00a0: « who will pay the "
+        "difference\u00a0? » asked its leader, who judged the plan too expensive [...] for "
+        "a town of this size.")
+    lang = identify(english, None, LanguageSettings())
+    assert lang.language == "en"
+    report = translation_signals(english, lang, rules=load_rules().rules["translation"])
+    assert {"foreign_punct_spacing", "foreign_quotes", "foreign_number_format",
+            "reporting_inversion"} <= set(report.reasons)
+    assert report.likely_machine_translated
+
+
+def test_html_markers_of_a_machine_translated_page(pipeline: Pipeline) -> None:
+    page = (LANG / "native-en-news.html").read_text(encoding="utf-8").replace(
+        '<html lang="en-GB">', '<html lang="en-x-mtfrom-fr" class="translated-ltr">')
+    record = pipeline.process(page.encode())
+    assert record["likely_machine_translated"] is True
+    assert "html_mt_marker" in {s["id"] for s in record["translation"]["signals"]}
+
+
+def test_repair_is_off_by_default(tmp_path: Path) -> None:
+    (tmp_path / "emit.yaml").write_text("stage: emit\nsettings:\n  include_trail: true\n")
+    record = Pipeline.from_rules(tmp_path).process(SEED.read_bytes())
+    assert "commitment, ”said" in record["text"]
+    assert not [s for s in record["trail"] if s["stage"] == "translation"]
+
+
+def test_repair_spacing_fixes_glued_quotes_and_nbsp_joints_and_logs_each(
+        tmp_path: Path) -> None:
+    (tmp_path / "translation.yaml").write_text(
+        "stage: translation\nsettings:\n  repair_spacing: true\n")
+    (tmp_path / "emit.yaml").write_text("stage: emit\nsettings:\n  include_trail: true\n")
+    record = Pipeline.from_rules(tmp_path).process(SEED.read_bytes())
+    text = record["text"]
+    assert "commitment,” said the senior official" in text and "”said" not in text
+    assert "you,” he told" in text
+    assert "briefing. conference call." in text  # the NBSP joint is one space, words kept
+    fixes = [s for s in record["trail"] if s["stage"] == "translation"]
+    assert {s["rule"] for s in fixes} >= {"joint-space", "glued-closing-quote"}
+    assert all(s["action"] == "rewrite" and "->" in s["text"] for s in fixes)
+    assert record["likely_machine_translated"] is True  # judged before the repair
+
+
+def test_repair_spacing_leaves_clean_text_alone() -> None:
+    clean = "A clean sentence. Another one, “quoted” properly.\nA second line."
+    assert repair_spacing(clean, "en") == (clean, [])
+    fixed, fixes = repair_spacing("“It was over.\u00a0 Then he left, ”said Ann.", "en")
+    assert fixed == "“It was over. Then he left,” said Ann."
+    assert [f.rule for f in fixes] == ["joint-space", "glued-closing-quote"]
+
+
+def test_a_typo_in_translation_yaml_names_file_line_and_suggestion(tmp_path: Path) -> None:
+    (tmp_path / "translation.yaml").write_text(
+        "stage: translation\n"
+        "settings:\n"
+        "  treshold: 0.5\n"
+        "rules:\n"
+        "  - id: stray_fragment\n"
+        "    wieght: 0.2\n"
+        "  - id: stray_fragmnet\n"
+        "    weight: 0.2\n")
+    with pytest.raises(RulesError) as info:
+        load_rules(tmp_path)
+    problems = info.value.problems
+    where = f"{tmp_path}/translation.yaml"
+    assert (f"{where}:3: stage 'translation': key 'treshold': unknown key "
+            "(did you mean 'threshold'?)") in problems
+    assert (f"{where}:6: rule 'stray_fragment': key 'wieght': unknown key "
+            "(did you mean 'weight'?)") in problems
+    assert any(p.startswith(f"{where}:7: rule 'stray_fragmnet': key 'id'")
+               and "did you mean 'stray_fragment'" in p for p in problems)
+
+
+def test_out_of_range_weight_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "translation.yaml").write_text(
+        "stage: translation\nrules:\n  - id: joint_space\n    weight: 2\n")
+    with pytest.raises(RulesError, match=r"translation.yaml:4: rule 'joint_space': key "
+                       r"'weight': 2 is out of range"):
+        load_rules(tmp_path)
