@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleanpipe import Pipeline, RulesError, load_rules
-from cleanpipe.stages.language import LanguageSettings, identify
+from cleanpipe.stages.language import LanguageResult, LanguageSettings, identify
 from cleanpipe.stages.translation import repair_spacing, translation_signals
 from conftest import FIXTURES, SEED
 
@@ -126,3 +128,21 @@ def test_out_of_range_weight_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match=r"translation.yaml:4: rule 'joint_space': key "
                        r"'weight': 2 is out of range"):
         load_rules(tmp_path)
+
+
+_ALPHABET = st.sampled_from(list("aZé. ,;:!?\"“”„«»'’[]()…\u00a0\u202f\n-0123456789%") +
+                            ["the", "said", "He", " the ", "www.x.com", "wordWord", "[...]"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(_ALPHABET, max_size=400).map("".join),
+       lang=st.sampled_from([None, "en", "fr", "de", "ja", "sv", "pl"]))
+def test_any_text_gives_a_report_and_repair_only_moves_spaces(text: str,
+                                                              lang: str | None) -> None:
+    language = LanguageResult(lang, 0.99 if lang else 0.0, "fr" if lang else None,
+                              None, ())
+    report = translation_signals(text, language, "<html><head></head></html>")
+    assert 0.0 <= report.score <= 1.0
+    fixed, fixes = repair_spacing(text, lang)
+    assert "".join(fixed.split()) == "".join(text.split())
+    assert bool(fixes) == (fixed != text)
