@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cleanpipe import Pipeline, load_rules
+from cleanpipe import load_rules
 from cleanpipe.bench.data import Page
 from cleanpipe.bench.runner import language_section, score_words, without_stages
 from cleanpipe.bench.systems import Extraction
@@ -38,7 +38,8 @@ def test_without_stages_drops_only_the_named_ones() -> None:
 
 
 def test_no_language_section_without_language_stages() -> None:
-    assert language_section(Pipeline.from_rules(), {"aeb": [page("1", "x", "a")]}, None) is None
+    pipe = without_stages(load_rules(), ["language", "translation"])
+    assert language_section(pipe, {"aeb": [page("1", "x", "a")]}, None) is None
 
 
 class FakeLanguagePipeline:
@@ -46,7 +47,8 @@ class FakeLanguagePipeline:
 
     def __init__(self) -> None:
         rules = load_rules()
-        stages = (*rules.stages[:-1], "translation", rules.stages[-1])
+        base = [s for s in rules.stages if s not in ("language", "translation")]
+        stages = (*base[:-1], "translation", base[-1])
         self.rules = dataclasses.replace(rules, stages=stages)
         self.names = list(stages)
 
