@@ -8,55 +8,25 @@ Reports, for native (not machine-translated) text:
   * trafilatura-half pages (HTML, many languages) run through the whole pipeline;
 the share flagged likely_machine_translated, the seed's score and reasons, and the CPU
 time (process_time) each stage takes inside the pipeline on HTML pages.
-The loaders mirror research/common/benchdata.py (same files, same fields).
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import statistics
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 
 from cleanpipe import Pipeline
+from cleanpipe.bench.data import load_aeb, load_trafilatura_half, load_wcxb
 from cleanpipe.document import Document
 from cleanpipe.stages.language import identify
 from cleanpipe.stages.translation import translation_signals
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "fixtures" / "pages" / "seed-mt-news.txt"
-
-
-def load_aeb(data: Path) -> Iterator[tuple[str, bytes, str]]:
-    """(id, page bytes, articleBody) of the Article Extraction Benchmark."""
-    truth = json.loads((data / "aeb" / "ground-truth.json").read_text())
-    for pid in sorted(truth):
-        raw = gzip.decompress((data / "aeb" / "html_gz" / f"{pid}.html.gz").read_bytes())
-        yield pid, raw, truth[pid]["articleBody"]
-
-
-def load_wcxb(data: Path) -> Iterator[tuple[str, bytes, str]]:
-    """(id, page bytes, main_content) of wcxb-dev, pages with a non-empty truth."""
-    for f in sorted((data / "wcxb-dev" / "ground-truth").glob("*.json")):
-        d = json.loads(f.read_text())
-        body = d["ground_truth"].get("main_content") or ""
-        if body.strip():
-            raw = gzip.decompress((data / "wcxb-dev" / "html" / f"{f.stem}.html.gz").read_bytes())
-            yield f.stem, raw, body
-
-
-def load_trafilatura_half(data: Path) -> Iterator[tuple[str, bytes]]:
-    """(url, page bytes) of trafilatura's evaluation set."""
-    ev = json.loads((data / "trafilatura-half" / "evaldata.json").read_text())
-    for url, d in ev.items():
-        p = data / "trafilatura-half" / "html" / d["file"]
-        if p.exists():
-            yield url, p.read_bytes()
 
 
 def timed_run(pipe: Pipeline, raw: bytes, source: str,
@@ -102,9 +72,11 @@ def main() -> int:
     settings = {s.name: s for s in pipe.stages}
     lang_settings = settings["language"].settings
     tr = settings["translation"]
-    lim = (lambda it: list(it)[: args.limit]) if args.limit else list
 
-    aeb, wcxb, traf = lim(load_aeb(data)), lim(load_wcxb(data)), lim(load_trafilatura_half(data))
+    limit = args.limit or None
+    aeb = [(p.id, p.raw, p.truth) for p in load_aeb(data, limit)]
+    wcxb = [(p.id, p.raw, p.truth) for p in load_wcxb(data, limit) if p.truth.strip()]
+    traf = [(p.url, p.raw) for p in load_trafilatura_half(data, limit)]
     tallies = [Tally(n) for n in ("aeb truth, as text dump", "aeb truth + page HTML",
                                   "wcxb-dev truth, as text dump", "wcxb-dev truth + page HTML",
                                   "trafilatura-half pages (HTML)")]
