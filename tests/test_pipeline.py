@@ -1,10 +1,20 @@
+"""Pipeline-level behaviour: pickling, stats, output size, records that cannot be written."""
+
 from __future__ import annotations
 
+import dataclasses
+import json
 import pickle
+from typing import Any
 
-from cleanpipe import Document, Pipeline
+from cleanpipe import Document, Pipeline, load_rules
+from cleanpipe.config.limits import Limits
 from cleanpipe.stats import PipelineStats
 from conftest import PAGES, SEED
+
+
+def with_limits(**limits: Any) -> Pipeline:
+    return Pipeline.from_ruleset(dataclasses.replace(load_rules(), limits=Limits(**limits)))
 
 
 def test_pipeline_and_document_pickle(pipeline: Pipeline) -> None:
@@ -28,3 +38,28 @@ def test_run_fills_the_runners_stats(pipeline: Pipeline) -> None:
     failed = PipelineStats()
     pipeline.process(b"", "empty", stats=failed)
     assert failed.as_dict()["decode"]["errors"] == 1 and "extract" not in failed.stages
+
+
+def test_a_record_over_max_output_bytes_becomes_an_error_record() -> None:
+    pipe = with_limits(max_output_bytes=2048)
+    small = pipe.process(b"A short text.\n", "small.txt")
+    assert "error" not in small
+    big = pipe.process(("Quite a long sentence here. " * 200).encode(), "big.txt")
+    assert big["source"] == "big.txt"
+    assert big["error"]["stage"] == "emit"
+    assert "over limits.max_output_bytes (2048)" in big["error"]["message"]
+
+
+def test_the_limit_counts_utf8_bytes_of_the_json() -> None:
+    text = "é" * 800  # 800 characters, 1600 bytes, within 2048 only as characters + JSON
+    record = with_limits(max_output_bytes=2048).process(text * 2, "e.txt")
+    assert "error" in record
+    assert len(json.dumps(record, ensure_ascii=False).encode()) < 2048
+
+
+def test_lone_surrogates_in_a_str_input_give_an_error_record_not_a_crash() -> None:
+    pipe = Pipeline.from_ruleset(dataclasses.replace(
+        load_rules(), stages=("decode", "extract", "normalize", "chrome", "emit")))
+    record = pipe.process("Text with a lone \ud800 surrogate in it.", "s")
+    json.dumps(record, ensure_ascii=False).encode("utf-8")
+    assert record["error"]["stage"] == "emit"

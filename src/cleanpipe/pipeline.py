@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -9,6 +10,7 @@ from typing import Any
 
 from cleanpipe.config import RuleSet, load_rules
 from cleanpipe.config.limits import Limits
+from cleanpipe.deadline import Deadline, DocumentTimeout, deadline
 from cleanpipe.document import Document, StageError
 from cleanpipe.stages import REGISTRY, Stage
 from cleanpipe.stages.emit import to_record
@@ -34,6 +36,8 @@ class Pipeline:
 
     def __init__(self, stages: Iterable[Stage], rules: RuleSet | None = None) -> None:
         self.stages = list(stages)
+        for stage in self.stages:
+            stage.prepare()
         self.rules = rules
         self.limits = rules.limits if rules is not None else Limits()
 
@@ -60,17 +64,28 @@ class Pipeline:
     def names(self) -> list[str]:
         return [s.name for s in self.stages]
 
-    def run(self, doc: Document, stats: PipelineStats | None = None) -> Document:
+    def run(
+        self,
+        doc: Document,
+        stats: PipelineStats | None = None,
+        until: Deadline | None = None,
+    ) -> Document:
         """Pass ``doc`` through every stage. Exceptions propagate, tagged with the stage.
 
         ``stats``, when given, gets each stage's time and the characters it removed.
+        With ``until``, a document still running when it expires raises
+        :class:`DocumentTimeout` (at once where a signal can interrupt it, else as soon
+        as the running stage returns).
         """
         for stage in self.stages:
             start, before = time.perf_counter(), len(doc.text)
             try:
                 doc = stage(doc)
-            except Exception as exc:
-                exc.cleanpipe_stage = stage.name  # type: ignore[attr-defined]
+                if until is not None:
+                    until.check()
+            except (Exception, DocumentTimeout) as exc:
+                if not hasattr(exc, "cleanpipe_stage"):
+                    exc.cleanpipe_stage = stage.name  # type: ignore[union-attr]
                 if stats is not None:
                     stats.add(stage.name, time.perf_counter() - start, 0, failed=True)
                 raise
@@ -85,12 +100,35 @@ class Pipeline:
     def process_document(
         self, doc: Document, stats: PipelineStats | None = None
     ) -> dict[str, Any]:
-        """One document in, exactly one record out: the article, or an error record."""
+        """One document in, exactly one record out: the article, or an error record.
+
+        The document gets ``limits.time_limit`` seconds (see :mod:`cleanpipe.deadline`
+        for what can and cannot be interrupted), and its record at most
+        ``limits.max_output_bytes`` of JSON.
+        """
         try:
-            doc = self.run(doc, stats)
-        except Exception as exc:  # noqa: BLE001 - a bad page must not stop a batch
+            with deadline(self.limits.time_limit) as until:
+                doc = self.run(doc, stats, until)
+        except (Exception, DocumentTimeout) as exc:  # a bad page must not stop a batch
             return error_record(doc.source, getattr(exc, "cleanpipe_stage", "pipeline"), exc)
-        return doc.record if doc.record is not None else to_record(doc)
+        record = doc.record if doc.record is not None else to_record(doc)
+        return self._bounded(record)
+
+    def _bounded(self, record: dict[str, Any]) -> dict[str, Any]:
+        """``record``, or an error record if its JSON is not UTF-8 or is over the limit."""
+        source = str(record.get("source", "-"))
+        try:
+            size = len(json.dumps(record, ensure_ascii=False).encode("utf-8"))
+        except UnicodeEncodeError:
+            return error_record(source, "emit", "the record holds lone surrogates, which "
+                                "are not valid Unicode text")
+        except (TypeError, ValueError) as exc:
+            return error_record(source, "emit", f"the record is not JSON: {exc}")
+        limit = self.limits.max_output_bytes
+        if size > limit:
+            return error_record(source, "emit", f"record is {size} bytes of JSON, over "
+                                f"limits.max_output_bytes ({limit})")
+        return record
 
     def process(
         self,

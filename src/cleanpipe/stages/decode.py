@@ -174,6 +174,7 @@ class Decode(Stage):
 
     name = "decode"
     Settings = DecodeSettings
+    preload = ("charset_normalizer",)
 
     def __call__(self, doc: Document) -> Document:
         if doc.raw is None:

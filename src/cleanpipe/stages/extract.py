@@ -159,6 +159,7 @@ class Extract(Stage):
 
     name = "extract"
     Settings = ExtractSettings
+    preload = ("trafilatura",)
 
     def __call__(self, doc: Document) -> Document:
         is_html = looks_like_html(doc.text, self.settings)

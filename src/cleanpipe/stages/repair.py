@@ -111,6 +111,7 @@ class Repair(Stage):
 
     name = "repair"
     Settings = RepairSettings
+    preload = ("ftfy",)
 
     def __call__(self, doc: Document) -> Document:
         fixed, names = repair_text(doc.text, self.settings)
