@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from cleanpipe.stages.repair import RepairSettings, repair_text
+from cleanpipe.stages.repair import RepairSettings, repair_text, segments
 from conftest import PAGES
 
 
@@ -23,3 +23,23 @@ def test_repair_reports_which_fixes_applied() -> None:
 def test_repair_can_be_switched_off() -> None:
     text = "The cafÃ© is open"
     assert repair_text(text, RepairSettings(enabled=False)) == (text, [])
+
+
+def test_max_chars_bounds_the_work_on_one_huge_line() -> None:
+    import time
+
+    line = "cafÃ© " * 2_000_000  # one 12-million-character line of mojibake
+    start = time.monotonic()
+    fixed, names = repair_text(line, RepairSettings())
+    assert time.monotonic() - start < 10  # re-decoding it whole takes ~20 s here
+    assert fixed == line and names == []  # too long to re-decode: left as it is
+
+
+def test_text_is_repaired_in_segments_of_whole_lines() -> None:
+    settings = RepairSettings(max_chars=20)
+    text = "cafÃ© au lait\n" * 5 + "x" * 50 + "\nvoilÃ \n"
+    fixed, names = repair_text(text, settings)
+    assert fixed == "café au lait\n" * 5 + "x" * 50 + "\nvoilà \n"
+    assert "latin-1" in names and "utf-8" in names
+    assert segments("ab\ncd\nef", 5) == ["ab\n", "cd\nef"]
+    assert segments("abcdefgh\nx", 3) == ["abcdefgh\n", "x"]

@@ -48,8 +48,9 @@ class RepairSettings:
     fix_line_breaks / remove_terminal_escapes / remove_control_chars: clean-up.
     precheck: skip ftfy on text with none of the characters it could fix (one fast scan;
         switch off only to let ftfy judge every text itself, at several ms a page).
-    max_chars: ftfy's ``max_decode_length``: a segment longer than this is not
-        re-decoded, which bounds the time spent on one huge line.
+    max_chars: ftfy's ``max_decode_length``: the text is repaired in runs of whole lines
+        of at most this many characters, and a longer line is not re-decoded, which
+        bounds the time spent on one huge line.
     """
 
     enabled: bool = True
@@ -74,8 +75,29 @@ class RepairSettings:
         return []
 
 
+def segments(text: str, max_chars: int) -> list[str]:
+    """Whole lines grouped into runs of at most ``max_chars``; a longer line stands alone."""
+    out: list[str] = []
+    start = pos = 0
+    while pos < len(text):
+        end = text.find("\n", pos) + 1 or len(text)
+        if end - start > max_chars and pos > start:
+            out.append(text[start:pos])
+            start = pos
+        pos = end
+    if start < len(text):
+        out.append(text[start:])
+    return out
+
+
 def repair_text(text: str, settings: RepairSettings) -> tuple[str, list[str]]:
-    """Return the repaired text and the names of the ftfy fixes that changed it."""
+    """Return the repaired text and the names of the ftfy fixes that changed it.
+
+    ftfy's ``fix_and_explain`` takes its text as one segment whatever its length, so
+    the text is cut at line breaks into segments of at most ``max_chars``; a single
+    line longer than that gets the cheap fixes but is not re-decoded (mojibake
+    detection costs seconds per million characters).
+    """
     if not settings.enabled or not text or (settings.precheck and not needs_repair(text)):
         return text, []
     import ftfy
@@ -83,6 +105,8 @@ def repair_text(text: str, settings: RepairSettings) -> tuple[str, list[str]]:
     unescape: bool | str = "auto"
     if settings.unescape_html != "auto":
         unescape = settings.unescape_html == "yes"
+    elif "<" in text:
+        unescape = False  # decided once for the whole text, as ftfy would for one segment
     config = ftfy.TextFixerConfig(
         unescape_html=unescape,
         remove_terminal_escapes=settings.remove_terminal_escapes,
@@ -101,9 +125,17 @@ def repair_text(text: str, settings: RepairSettings) -> tuple[str, list[str]]:
         max_decode_length=settings.max_chars,
         explain=True,
     )
-    fixed, steps = ftfy.fix_and_explain(text, config=config)
-    names = sorted({name for _kind, name in (steps or [])}) if fixed != text else []
-    return fixed, names
+    no_decode = config._replace(fix_encoding=False)
+    parts: list[str] = []
+    names: set[str] = set()
+    for segment in segments(text, settings.max_chars):
+        fixed, steps = ftfy.fix_and_explain(
+            segment, config=config if len(segment) <= settings.max_chars else no_decode)
+        if fixed != segment:
+            names.update(name for _kind, name in (steps or []))
+        parts.append(fixed)
+    fixed_text = "".join(parts)
+    return fixed_text, sorted(names) if fixed_text != text else []
 
 
 class Repair(Stage):
