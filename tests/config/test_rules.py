@@ -135,3 +135,40 @@ def test_limits_are_validated_and_enforced(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match=r"limits.yaml:2: limits: key 'time_limt': unknown key "
                        r"\(did you mean 'time_limit'\?\)"):
         load_rules(tmp_path)
+
+
+@pytest.mark.parametrize(("file", "text", "expected"), [
+    ("pipeline.yaml", "limits:\n  time_limit: 1000000000.0\n",
+     "key 'time_limit': 1000000000.0 is out of range (expected between 0.01 and 86400)"),
+    ("pipeline.yaml", "limits:\n  max_input_bytes: 99999999999999\n",
+     "key 'max_input_bytes': 99999999999999 is out of range"),
+    ("pipeline.yaml", "limits:\n  max_output_bytes: -1\n", "key 'max_output_bytes': -1 is out"),
+    ("pipeline.yaml", "limits:\n  time_limit: soon\n",
+     "key 'time_limit': expected a number, got str 'soon'"),
+    ("pipeline.yaml", "limits: [1, 2]\n", "key 'limits': expected a mapping"),
+    ("extract.yaml", "stage: extract\nsettings:\n  sniff_chars: 1000000000\n",
+     "key 'sniff_chars': 1000000000 is out of range"),
+    ("chrome.yaml", "stage: chrome\nsettings:\n  max_line_chars: 100000000\n",
+     "key 'max_line_chars': 100000000 is out of range"),
+    ("repair.yaml", "stage: repair\nsettings:\n  max_chars: 0\n", "key 'max_chars': 0 is out"),
+    ("decode.yaml", "stage: decode\nsettings:\n  fallback_encoding: base64\n",
+     "key 'fallback_encoding': 'base64' is not a text encoding"),
+    ("decode.yaml", "stage: decode\nsettings:\n  sniff_bytes: [1]\n",
+     "key 'sniff_bytes': expected an integer, got list [1]"),
+    ("chrome.yaml", "stage: chrome\nrules:\n  - id: x\n    kind: regex\n"
+     "    pattern: 'a{4294967294}'\n",
+     "counted repeats in 'a{4294967294}' nest to 4294967294, over 100000"),
+    ("chrome.yaml", "stage: chrome\nrules:\n  - id: x\n    kind: regex\n"
+     "    pattern: '((a{100}){100}){100}'\n", "nest to 1000000, over 100000"),
+    ("chrome.yaml", "stage: chrome\nrules:\n  - id: x\n    kind: phrase\n    pattern: "
+     + "x" * 20_000 + "\n", "key 'pattern': a pattern of 20000 characters, over 10000"),
+    ("chrome.yaml", "stage: chrome\nrules:\n  - id: x\n    kind: phrase\n    pattern: 7\n",
+     "key 'pattern': expected a list of a string, got int 7"),
+    ("chrome.yaml", "stage: chrome\nrules: {id: x}\n", "key 'rules': expected a list of rules"),
+])
+def test_absurd_values_are_refused_at_load_time(tmp_path: Path, file: str, text: str,
+                                                 expected: str) -> None:
+    write(tmp_path, file, text)
+    with pytest.raises(RulesError) as info:
+        load_rules(tmp_path)
+    assert expected in str(info.value)

@@ -63,3 +63,32 @@ def test_page_host() -> None:
     assert page_host("https://www.Example.com:8080/a?b") == "example.com"
     assert page_host("not a url") is None
     assert page_host(None) is None
+
+
+def test_catastrophic_user_regex_on_a_long_line_of_a_finishes_fast(tmp_path) -> None:
+    """(a+)+$ backtracks exponentially; regex_timeout and max_line_chars bound it."""
+    import time
+
+    from cleanpipe import Pipeline
+
+    (tmp_path / "chrome.yaml").write_text(
+        "stage: chrome\nrules:\n  - id: redos\n    kind: regex\n    pattern: '(a+)+$'\n",
+        encoding="utf-8")
+    pipe = Pipeline.from_rules(tmp_path)
+    text = "A title line\n\n" + "\n\n".join(["a" * 399 + "!", "a" * 100_000 + "!",
+                                              "Real prose stays."])
+    start = time.monotonic()
+    record = pipe.process(text.encode(), "redos.txt")
+    assert time.monotonic() - start < 2
+    assert "error" not in record
+    assert "Real prose stays." in record["text"] and "a" * 399 + "!" in record["text"]
+
+
+def test_repeat_product_measures_nested_counted_repeats() -> None:
+    from cleanpipe.stages.chrome import repeat_product
+
+    assert repeat_product(r"^\d{1,3}\s*(min|mins)$") == 3
+    assert repeat_product("((a{100}){100}){100}") == 1_000_000
+    assert repeat_product("(a{10}|b{20}){3}") == 60
+    assert repeat_product(r"[{]{5}\{9999999\}") == 5
+    assert repeat_product(r"[]{99999}]x") == 1

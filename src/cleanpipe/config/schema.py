@@ -47,6 +47,15 @@ def _type_name(tp: Any) -> str:
     )
 
 
+def _yaml_type(value: Any) -> str:
+    """The YAML kind of a loaded value, as a user would name it."""
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    return type(value).__name__
+
+
 def _convert(
     tp: Any, value: Any, mark: Mark, where: str, key: str, problems: Problems, meta: Any
 ) -> Any:
@@ -104,7 +113,7 @@ def _convert(
         raise TypeError(f"unsupported schema type {tp!r}")
     if result is bad:
         problems.add(
-            mark, where, f"key '{key}': expected {_type_name(tp)}, got {type(value).__name__}"
+            mark, where, f"key '{key}': expected {_type_name(tp)}, got {_yaml_type(value)}"
             f" {value!r}"[:200]
         )
         return None
@@ -122,7 +131,7 @@ def build(cls: Any, data: Any, *, where: str = "", problems: Problems) -> Any:
     mark: Mark = getattr(data, "mark", ("<rules>", 0))
     before = len(problems.items)
     if not isinstance(data, dict):
-        problems.add(mark, where, f"expected a mapping, got {type(data).__name__}")
+        problems.add(mark, where, f"expected a mapping, got {_yaml_type(data)}")
         return None
     hints = get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}

@@ -16,6 +16,50 @@ _WS = re.compile(r"\s+")
 _FRAME = " \t\u00a0•·|»«›‹>→←<-–—:*#()[]"
 
 
+# Bounds on user regexes. ``regex`` expands counted repeats when it compiles, so
+# ``a{4294967294}`` or nested ``((a{100}){100}){100}`` would eat memory at load time.
+MAX_PATTERN_CHARS = 10_000
+MAX_REPEAT_PRODUCT = 100_000
+_REPEAT = regex.compile(r"\{(\d+)(?:,(\d*))?\}")
+
+
+def repeat_product(pattern: str) -> int:
+    """The largest product of counted repeats (``{n}``, ``{n,m}``) nested in ``pattern``."""
+    stack = [1]  # for each open group: the largest product found inside it so far
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            value = 1
+        elif ch == "[":  # a character class: skip it whole
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+            value = 1
+        elif ch == "(":
+            stack.append(1)
+            i += 1
+            continue
+        elif ch == ")":
+            value = stack.pop() if len(stack) > 1 else 1
+            i += 1
+        else:
+            i += 1
+            value = 1
+        m = _REPEAT.match(pattern, i)
+        if m:
+            value *= max(int(m.group(1)), int(m.group(2) or 0))
+            i = m.end()
+        stack[-1] = max(stack[-1], value)
+    return max(stack)
+
+
 def phrase_key(line: str) -> str:
     """The form in which lines and phrases are compared: case and framing ignored."""
     return _WS.sub(" ", line).strip(_FRAME).casefold()
@@ -41,7 +85,7 @@ class ChromeRule:
 
     id: str
     kind: str
-    pattern: tuple[str, ...]
+    pattern: tuple[str, ...] = field(metadata={"max_items": 10_000})
     where: str = "anywhere"
     case_sensitive: bool = False
     hosts: tuple[str, ...] = ()
@@ -63,8 +107,19 @@ class ChromeRule:
                 f"key 'where': '{self.where}' is not one of anywhere, leading, trailing, edges")
         if not self.pattern:
             problems.append("key 'pattern': needs at least one pattern")
+        for p in self.pattern:
+            if len(p) > MAX_PATTERN_CHARS:
+                problems.append(f"key 'pattern': a pattern of {len(p)} characters, over "
+                                f"{MAX_PATTERN_CHARS}")
         if self.kind == "regex":
             for p in self.pattern:
+                if len(p) > MAX_PATTERN_CHARS:
+                    continue
+                product = repeat_product(p)
+                if product > MAX_REPEAT_PRODUCT:
+                    problems.append(f"key 'pattern': counted repeats in {p[:60]!r} nest to "
+                                    f"{product}, over {MAX_REPEAT_PRODUCT}")
+                    continue
                 try:
                     regex.compile(p)
                 except regex.error as exc:
@@ -79,9 +134,9 @@ class ChromeSettings:
     max_line_chars: lines longer than this are prose, never chrome (and skip the regexes).
     """
 
-    max_edge_lines: int = field(default=40, metadata={"min": 0})
+    max_edge_lines: int = field(default=40, metadata={"min": 0, "max": 100_000})
     regex_timeout: float = field(default=0.05, metadata={"min": 0.001, "max": 10})
-    max_line_chars: int = field(default=400, metadata={"min": 1})
+    max_line_chars: int = field(default=400, metadata={"min": 1, "max": 100_000})
 
 
 @dataclass(frozen=True)

@@ -70,9 +70,12 @@ class DecodeSettings:
 
     def check(self) -> list[str]:
         try:
-            codecs.lookup(self.fallback_encoding)
+            codec = codecs.lookup(self.fallback_encoding)
         except LookupError:
             return [f"key 'fallback_encoding': unknown encoding '{self.fallback_encoding}'"]
+        if not getattr(codec, "_is_text_encoding", True):
+            return [f"key 'fallback_encoding': '{self.fallback_encoding}' is not a text "
+                    "encoding"]
         return []
 
 

@@ -33,17 +33,17 @@ class ExtractSettings:
         if it is this short, stands alone (a blank line after it) and is one sentence.
     """
 
-    sniff_chars: int = field(default=2048, metadata={"min": 64})
-    min_tags: int = field(default=3, metadata={"min": 1})
+    sniff_chars: int = field(default=2048, metadata={"min": 64, "max": 1 << 20})
+    min_tags: int = field(default=3, metadata={"min": 1, "max": 10_000})
     favor_precision: bool = False
     favor_recall: bool = False
     include_tables: bool = True
     include_comments: bool = False
     deduplicate: bool = False
     fallback: str = "baseline"
-    min_text_chars: int = field(default=1, metadata={"min": 0})
-    title_max_chars: int = field(default=200, metadata={"min": 1})
-    title_max_words: int = field(default=30, metadata={"min": 1})
+    min_text_chars: int = field(default=1, metadata={"min": 0, "max": 1 << 20})
+    title_max_chars: int = field(default=200, metadata={"min": 1, "max": 10_000})
+    title_max_words: int = field(default=30, metadata={"min": 1, "max": 1_000})
 
     def check(self) -> list[str]:
         if self.fallback not in ("baseline", "none"):

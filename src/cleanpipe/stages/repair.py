@@ -67,7 +67,7 @@ class RepairSettings:
     fix_line_breaks: bool = True
     remove_terminal_escapes: bool = True
     remove_control_chars: bool = True
-    max_chars: int = field(default=1_000_000, metadata={"min": 1})
+    max_chars: int = field(default=1_000_000, metadata={"min": 1, "max": 10_000_000})
 
     def check(self) -> list[str]:
         if self.unescape_html not in ("auto", "yes", "no"):
