@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import stat
 import sys
 import zlib
 from collections import Counter
@@ -216,20 +217,29 @@ class Reader:
 
     # -- reading one file ----------------------------------------------------------
     def _file(self, path: str, relpath: str) -> Iterator[RawInput]:
+        """A regular file's inputs; a FIFO or device is refused (reading one can block)."""
         source = _display(path)
         fmt = _format_of(path, self.options.input_format)
         try:
-            fh = open(path, "rb")  # noqa: SIM115 - closed below, after streaming
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except OSError as exc:
             yield _error(source, relpath, exc)
             return
-        with fh:
-            try:
-                mtime = os.fstat(fh.fileno()).st_mtime_ns
-            except OSError as exc:
-                yield _error(source, relpath, exc)
-                return
-            yield from self._stream(source, relpath, fh, mtime, fmt)
+        try:
+            info = os.fstat(fd)
+        except OSError as exc:
+            os.close(fd)
+            yield _error(source, relpath, exc)
+            return
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            mode = info.st_mode
+            kind = "folder" if stat.S_ISDIR(mode) else "FIFO" if stat.S_ISFIFO(mode) else (
+                "socket" if stat.S_ISSOCK(mode) else "device")
+            yield RawInput(source, relpath, error=f"not a regular file ({kind})")
+            return
+        with os.fdopen(fd, "rb") as fh:
+            yield from self._stream(source, relpath, fh, info.st_mtime_ns, fmt)
 
     def _stream(self, source: str, relpath: str, fh: BinaryIO, mtime: int | None,
                 fmt: str, stdin: bool = False) -> Iterator[RawInput]:

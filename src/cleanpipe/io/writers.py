@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import hashlib
 import json
 import os
 import tempfile
@@ -130,19 +131,57 @@ class JsonLinesFileWriter:
         self._raw.close()
         if complete:
             os.replace(self.part, self.path)
+NAME_MAX = 255  # bytes in one file name on the usual file systems
+PATH_MAX = 4000  # bytes in a whole path, with room to spare under Linux's 4096
+
+
+def _text(part: str) -> str:
+    """A name as printable, valid UTF-8 text: bytes that are not UTF-8 become ``\\xNN``."""
+    try:
+        raw = part.encode("utf-8", "surrogateescape")  # names from os.* (undecodable bytes)
+    except UnicodeEncodeError:
+        raw = part.encode("utf-8", "surrogatepass")  # lone surrogates from anywhere else
+    text = raw.decode("utf-8", "backslashreplace")
+    return "".join("_" if ch in "\n\r\x00" or ord(ch) < 32 or ord(ch) == 127 else ch
+                   for ch in text)
+
+
+def _digest(relpath: str) -> str:
+    return hashlib.sha256(relpath.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _fit(name: str, suffix: str, relpath: str) -> str:
+    """``name + suffix`` within NAME_MAX bytes; a longer name is cut and tagged with a hash."""
+    if len((name + suffix).encode("utf-8")) <= NAME_MAX:
+        return name + suffix
+    tag = "-" + _digest(relpath) + suffix
+    keep = name.encode("utf-8")[: NAME_MAX - len(tag.encode("utf-8")) - 40]
+    return keep.decode("utf-8", "ignore") + tag
+
+
+def flat_target(root: Path, relpath: str, suffix: str = ".json") -> Path:
+    """A single file name right under ``root`` for ``relpath``, unique by its hash."""
+    parts = [_text(p) for p in relpath.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    name = "_".join(parts)[:100] or "input"
+    return root / f"{name}-{_digest(relpath)}{suffix}"
 
 
 def safe_target(root: Path, relpath: str, suffix: str = ".json") -> Path:
-    """``root/relpath + suffix``, made safe: never outside ``root``, whatever ``relpath`` is."""
-    parts = [p for p in Path(relpath.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
-    clean = [p.replace("\n", "_").replace("\r", "_").replace("\x00", "_") for p in parts]
-    if not clean:
-        clean = ["input"]
-    clean = [c.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for c in clean]
-    target = root.joinpath(*clean[:-1], clean[-1] + suffix)
-    root_resolved = root.resolve()
-    if root_resolved not in target.resolve().parents:
-        target = root / ("_".join(clean) + suffix)
+    """``root/relpath + suffix``, made safe: never outside ``root``, whatever ``relpath`` is.
+
+    ``..``, absolute paths, control characters and undecodable bytes are neutralised;
+    a name too long for the file system is shortened and tagged with a hash of the
+    whole ``relpath`` (so distinct long names stay distinct); a path too long, or one
+    that would leave ``root`` through a symlink, becomes one flat name under ``root``.
+    """
+    parts = [p for p in relpath.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    clean = [_text(p) for p in parts] or ["input"]
+    names = [_fit(c, "", relpath) for c in clean[:-1]] + [_fit(clean[-1], suffix, relpath)]
+    target = root.joinpath(*names)
+    if len(str(target).encode("utf-8")) > PATH_MAX:
+        return flat_target(root, relpath, suffix)
+    if root.resolve() not in target.resolve().parents:
+        return flat_target(root, relpath, suffix)
     return target
 
 
@@ -154,13 +193,21 @@ class DirWriter:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def write(self, record: dict[str, Any], relpath: str) -> None:
-        target = safe_target(self.root, relpath)
+        text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+        try:
+            self._write(safe_target(self.root, relpath), text)
+        except (NotADirectoryError, IsADirectoryError, FileExistsError, FileNotFoundError):
+            # A file stands where a folder should (inputs "a.json" and "a.json/b"), or
+            # the reverse: write this one under a flat, hashed name instead.
+            self._write(flat_target(self.root, relpath), text)
+
+    def _write(self, target: Path, text: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
         try:
             os.fchmod(fd, _file_mode())
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+                fh.write(text)
             os.replace(tmp, target)
         except BaseException:
             if os.path.exists(tmp):
