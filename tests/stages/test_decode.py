@@ -80,3 +80,14 @@ def test_random_binary_is_rejected_and_can_be_allowed() -> None:
     with pytest.raises(StageError, match="binary"):
         decode_bytes(data)
     assert decode_bytes(data, DecodeSettings(reject_binary=False)).text
+
+
+def test_a_page_declaring_a_codec_that_is_no_charset_still_decodes() -> None:
+    """Found by tests/fuzz: punycode raised UnicodeError, not UnicodeDecodeError."""
+    from cleanpipe.stages.decode import decode_bytes
+
+    for label in ("punycode", "idna", "utf-7", "unicode_escape", "undefined", "base64"):
+        page = f"<meta charset={label}><p>caf\u00e9 +ADw-script+AD4-</p>".encode("cp1252")
+        result = decode_bytes(page)
+        assert "café" in result.text and result.encoding != label
+        assert "<script>" not in result.text

@@ -28,3 +28,12 @@ def test_dump_title_only_when_it_looks_like_a_headline() -> None:
     assert extract_text(prose, settings).title_line is None
     block = "Line one\nline two of the same block\n\nMore."
     assert extract_text(block, settings).title_line is None
+
+
+def test_a_metadata_extractor_crash_does_not_lose_the_text() -> None:
+    """Found by tests/fuzz: htmldate asserts on this tree (lxml drop_tree on the root)."""
+    from cleanpipe.stages.extract import ExtractSettings, extract_html
+
+    page = ("<?xml version='1.0' encoding='utf-8'?><html><body><iframe></iframe>"
+            "<p>Some text of the article here.</p></body></html>")
+    assert extract_html(page, None, ExtractSettings()).text == "Some text of the article here."

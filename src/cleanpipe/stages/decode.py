@@ -87,12 +87,22 @@ class Decoded:
     declared: str | None = None
 
 
+# Python codecs that are not page charsets: transforms, escapes, and UTF-7 (which
+# browsers refuse because it smuggles markup past filters).
+_NOT_CHARSETS = {"punycode", "idna", "unicode-escape", "raw-unicode-escape", "undefined",
+                 "mbcs", "oem", "utf-7", "palmos", "unicode-internal"}
+
+
 def _canonical(label: str) -> str | None:
+    """The Python codec for a charset label, or ``None`` if it names no text charset."""
     label = label.strip().lower()
     label = _ALIASES.get(label, label)
     try:
-        name = codecs.lookup(label).name
+        codec = codecs.lookup(label)
     except LookupError:
+        return None
+    name = codec.name
+    if not getattr(codec, "_is_text_encoding", True) or name.replace("_", "-") in _NOT_CHARSETS:
         return None
     return _ALIASES.get(name, name)
 
@@ -159,7 +169,7 @@ def decode_bytes(data: bytes, settings: DecodeSettings | None = None) -> Decoded
     if declared and declared not in ("utf-8", "utf-16-le", "utf-16-be", "utf-16"):
         try:
             return Decoded(data.decode(declared), declared, "declared", declared)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             pass
     if settings.detect:
         from charset_normalizer import from_bytes

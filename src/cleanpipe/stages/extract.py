@@ -77,16 +77,22 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
     """Main text and metadata of an HTML page."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
-        html,
+    options: dict[str, Any] = dict(
         url=url,
-        with_metadata=True,
         favor_precision=settings.favor_precision,
         favor_recall=settings.favor_recall,
         include_tables=settings.include_tables,
         include_comments=settings.include_comments,
         deduplicate=settings.deduplicate,
     )
+    metadata_failed = False
+    try:
+        doc = trafilatura.bare_extraction(html, with_metadata=True, **options)
+    except Exception:  # noqa: BLE001
+        # A bug in a metadata extractor must not cost the page its text (htmldate
+        # asserts on some trees, e.g. an XML prolog before <html>...<iframe>).
+        metadata_failed = True
+        doc = trafilatura.bare_extraction(html, with_metadata=False, **options)
     meta: dict[str, Any] = {}
     text = ""
     if doc is not None:
@@ -104,7 +110,7 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
             method = "baseline"
         if not text.strip():
             reason = "no main content found"
-    if not meta:
+    if not meta and not metadata_failed:
         meta = _metadata_only(html, url)
     return Extracted(text=text, metadata=meta, method=method, reason=reason)
 
