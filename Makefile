@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DATA   ?= ../shared/bench
 
-.PHONY: setup run test bench bench-batch batch lint clean
+.PHONY: setup run test fuzz bench bench-batch batch lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,13 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/cleanpipe run fixtures/pages
 
+# Both use the machine's cores (pytest-xdist). CLEANPIPE_FUZZ picks the hypothesis
+# profile: `make test` runs the "ci" one, `make fuzz` 10,000 cases per stage.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
+
+fuzz: $(STAMP)
+	CLEANPIPE_FUZZ=fuzz $(BIN)/python -m pytest -n auto tests/fuzz
 
 # `make batch IN=crawl OUT=clean`: clean a folder incrementally. One cleanpipe process
 # for all stale inputs (--resume skips each input whose OUT/<path>.json is not older

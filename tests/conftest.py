@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import collections
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from cleanpipe import Pipeline
 
@@ -50,3 +53,86 @@ def write_warc(path: Path, pages: list[tuple[str, bytes]], gz: bool = True) -> N
             req = StatusAndHeaders("GET / HTTP/1.1", [("Host", "a.test")], is_http_request=True)
             writer.write_record(writer.create_warc_record(
                 url, "request", payload=io.BytesIO(b""), http_headers=req))
+
+
+def hostile_folder(root: Path) -> Path:
+    """A crawl folder with every kind of entry that has broken a reader somewhere."""
+    import os
+    import socket
+
+    d = root / "crawl"
+    d.mkdir()
+    (d / "ok.html").write_bytes(b"<html><body><p>Fine.</p></body></html>")
+    (d / "empty.html").write_bytes(b"")
+    (d / "new\nline.txt").write_bytes(b"A name with a newline.\n")
+    os.symlink("loop-b", d / "loop-a")  # a symlink loop
+    os.symlink("loop-a", d / "loop-b")
+    os.symlink(".", d / "self")  # a folder link to itself (not followed)
+    os.symlink("missing", d / "dangling")
+    os.mkfifo(d / "fifo")  # opening a FIFO for reading blocks until a writer comes
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(d / "sock"))
+    sock.close()
+    os.mkdir(d / "sub")
+    (d / "sub" / "deep.txt").write_bytes(b"Deep text.\n")
+    (d / "sub" / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    bad = os.fsencode(str(d)) + b"/bad-\xff\xfe-name.txt"
+    with open(bad, "wb") as fh:
+        fh.write(b"Text under a name that is not UTF-8.\n")
+    long_name = os.fsencode(str(d)) + b"/" + "é".encode() * 120 + b".html"  # 245 bytes
+    with open(long_name, "wb") as fh:
+        fh.write(b"<p>A long name.</p>" * 3)
+    return d
+
+
+# --- fuzzing: hypothesis profiles and a count of generated cases per stage ------------
+#
+# CLEANPIPE_FUZZ picks the profile: "ci" (the default, what `make test` runs), "fuzz"
+# (`make fuzz`, 10,000 cases per stage) or "quick" (while editing). Each fuzz test
+# calls ``fuzz_case(stage)`` once per generated case; the counts are printed at the end.
+
+FUZZ_PROFILES = {"quick": 200, "ci": 1_000, "fuzz": 10_000}
+FUZZ_PROFILE = os.environ.get("CLEANPIPE_FUZZ", "ci")
+if FUZZ_PROFILE not in FUZZ_PROFILES:
+    raise SystemExit(f"CLEANPIPE_FUZZ={FUZZ_PROFILE!r}: expected one of {sorted(FUZZ_PROFILES)}")
+for _name, _count in FUZZ_PROFILES.items():
+    settings.register_profile(
+        _name, max_examples=_count, deadline=None, print_blob=True,
+        database=None if os.environ.get("CI") else settings.default.database,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                               HealthCheck.filter_too_much, HealthCheck.large_base_example],
+    )
+settings.load_profile(FUZZ_PROFILE)
+
+FUZZ_COUNTS: collections.Counter[str] = collections.Counter()
+
+
+def fuzz_case(stage: str) -> None:
+    """Count one generated case for ``stage`` (printed in the terminal summary)."""
+    FUZZ_COUNTS[stage] += 1
+
+
+def pytest_sessionfinish(session) -> None:  # noqa: ANN001
+    """In an xdist worker: hand the counts to the controller."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["fuzz_counts"] = json.dumps(dict(FUZZ_COUNTS))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # noqa: ANN001
+    """In the xdist controller: add up the workers' counts."""
+    counts = getattr(node, "workeroutput", {}).get("fuzz_counts")
+    if counts:
+        FUZZ_COUNTS.update(json.loads(counts))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+    if not FUZZ_COUNTS:
+        return
+    tr = terminalreporter
+    tr.section(f"fuzz: generated cases per stage (profile {FUZZ_PROFILE!r}, "
+               f"{FUZZ_PROFILES[FUZZ_PROFILE]} each)")
+    for stage, count in sorted(FUZZ_COUNTS.items()):
+        tr.write_line(f"  {stage:<22} {count:>7}")
+    tr.write_line(f"  {'total':<22} {sum(FUZZ_COUNTS.values()):>7}")
