@@ -8,8 +8,8 @@ run leaves no half-written output, and ``--resume`` picks up what it did finish.
 from __future__ import annotations
 
 import gzip
-import io
 import hashlib
+import io
 import json
 import os
 import tempfile
