@@ -99,3 +99,12 @@ def test_a_symlink_inside_the_output_cannot_lead_outside(tmp_path: Path) -> None
     DirWriter(root).write({"n": 1}, "sub/page.html")
     assert list(outside.iterdir()) == []
     assert len(list(root.glob("*.json"))) == 1
+
+
+def test_names_that_clean_to_the_same_text_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    writer = DirWriter(tmp_path)
+    for relpath in ("a\nb.html", "a_b.html", "a\rb.html"):
+        writer.write({"source": relpath}, relpath)
+    written = sorted(tmp_path.rglob("*.json"))
+    assert len(written) == 3
+    assert (tmp_path / "a_b.html.json").exists()  # an untouched name keeps its plain path

@@ -169,13 +169,19 @@ def flat_target(root: Path, relpath: str, suffix: str = ".json") -> Path:
 def safe_target(root: Path, relpath: str, suffix: str = ".json") -> Path:
     """``root/relpath + suffix``, made safe: never outside ``root``, whatever ``relpath`` is.
 
-    ``..``, absolute paths, control characters and undecodable bytes are neutralised;
+    ``..``, absolute paths, control characters and undecodable bytes are neutralised,
+    and a name so changed is tagged with a hash of ``relpath`` so that it cannot meet
+    another input's output;
     a name too long for the file system is shortened and tagged with a hash of the
     whole ``relpath`` (so distinct long names stay distinct); a path too long, or one
     that would leave ``root`` through a symlink, becomes one flat name under ``root``.
     """
     parts = [p for p in relpath.replace("\\", "/").split("/") if p not in ("", ".", "..")]
     clean = [_text(p) for p in parts] or ["input"]
+    if clean != parts or "/".join(parts) != relpath:
+        # Neutralising changed the name, so two inputs could meet here ("a\nb" and
+        # "a_b"): tag it with a hash of the name as given, so neither output is lost.
+        clean[-1] = f"{clean[-1]}-{_digest(relpath)}"
     names = [_fit(c, "", relpath) for c in clean[:-1]] + [_fit(clean[-1], suffix, relpath)]
     target = root.joinpath(*names)
     if len(str(target).encode("utf-8")) > PATH_MAX:
