@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
+import pytest
+
 from cleanpipe.stages.extract import ExtractSettings, extract_text, looks_like_html
 from conftest import PAGES
 
@@ -37,3 +42,99 @@ def test_a_metadata_extractor_crash_does_not_lose_the_text() -> None:
     page = ("<?xml version='1.0' encoding='utf-8'?><html><body><iframe></iframe>"
             "<p>Some text of the article here.</p></body></html>")
     assert extract_html(page, None, ExtractSettings()).text == "Some text of the article here."
+
+
+ARTICLE = """<html><head><title>Rivers rise after the storm</title>
+<meta property="og:type" content="article">
+<meta name="author" content="Ann Example"><meta name="description" content="Flood news.">
+<link rel="canonical" href="https://news.example.org/rivers"></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Rivers rise after the storm</h1>
+<p>By Ann Example</p>
+<p>The river reached its highest level in forty years on Tuesday, officials said, and
+several villages along the valley were evacuated during the night as the water rose.</p>
+<p>Share this article</p>
+<p>Engineers inspected the dams upstream and reported that they were holding, although
+the rain is expected to continue until the end of the week across the whole region.</p>
+<p>Residents were told to stay away from the banks and to follow the local news for
+updates on the roads that remain closed and the shelters that have been opened.</p>
+<p>Copyright 2024 Example News. All rights reserved.</p>
+<p>Contact our newsroom</p>
+</article></body></html>"""
+
+
+def test_line_removals_are_logged_with_their_rule(pipeline) -> None:
+    record = pipeline.process(ARTICLE.encode(), "rivers.html")
+    text = record["text"]
+    assert text.startswith("The river reached its highest level")
+    for gone in ("Rivers rise after the storm", "By Ann Example", "Share this article",
+                 "Copyright 2024", "Contact our newsroom"):
+        assert gone not in text
+    removed = {(r["stage"], r["rule"], r["text"]) for r in record["removed"]}
+    assert ("extract", "title-line", "Rivers rise after the storm") in removed
+    assert ("extract", "head-line", "By Ann Example") in removed
+    assert ("extract", "chrome-line", "Share this article") in removed
+    assert ("extract", "tail-cut", "Copyright 2024 Example News. All rights reserved.") in removed
+    assert ("extract", "tail-cut", "Contact our newsroom") in removed
+    assert record["title"] == "Rivers rise after the storm"
+    assert record["author"] == "Ann Example"
+    assert record["url"] == "https://news.example.org/rivers"
+
+
+def test_title_line_stays_on_pages_that_do_not_declare_an_article() -> None:
+    from cleanpipe.stages.extract import ExtractSettings, extract_html
+
+    page = ARTICLE.replace('<meta property="og:type" content="article">', "")
+    result = extract_html(page, None, ExtractSettings())
+    assert result.text.startswith("Rivers rise after the storm")
+
+
+def test_fallback_when_trafilatura_finds_too_little(monkeypatch) -> None:
+    import trafilatura
+
+    from cleanpipe.stages import extract
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: None)
+    settings = extract.ExtractSettings()
+    result = extract.extract_html(ARTICLE, None, settings)
+    assert result.method == "resiliparse"
+    assert "highest level in forty years" in result.text
+    # resiliparse missing: trafilatura's baseline, and the method says so
+    monkeypatch.setattr(extract, "_resiliparse_text", lambda html: None)
+    result = extract.extract_html(ARTICLE, None, settings)
+    assert result.method == "baseline"
+    assert "highest level in forty years" in result.text
+    none = dataclasses.replace(settings, fallback="none")
+    result = extract.extract_html(ARTICLE, None, none)
+    assert (result.text, result.method, result.reason) == ("", "trafilatura",
+                                                           "no main content found")
+
+
+def test_pruning_is_guarded_and_logged() -> None:
+    from cleanpipe.stages.extract import ExtractSettings, extract_html
+
+    page = ARTICLE.replace("<article>", "<article class='ad-wrapper'>").replace(
+        "<nav>", "<div class='share-bar'>Share on Facebook Share on X</div><nav>")
+    settings = ExtractSettings(prune_class_id_patterns=(r"\bad-", r"\bshare-bar\b"))
+    result = extract_html(page, None, settings)
+    assert "highest level in forty years" in result.text  # the wrapper holds the article
+    assert ("prune-class-id", "Share on Facebook Share on X") in {
+        (r.rule, r.text) for r in result.removals}
+
+
+def test_bad_patterns_are_rule_errors(tmp_path: Path) -> None:
+    from cleanpipe import RulesError, load_rules
+
+    def problems(settings: str) -> str:
+        (tmp_path / "extract.yaml").write_text(f"stage: extract\nsettings:\n{settings}",
+                                               encoding="utf-8")
+        with pytest.raises(RulesError) as info:
+            load_rules(tmp_path)
+        return "\n".join(info.value.problems)
+
+    found = problems("  chrome_line_patterns: ['(unclosed']\n"
+                     "  tail_line_patterns: ['(a{1000}){1000}']\n  prune_xpaths: ['//div[']\n")
+    assert "key 'chrome_line_patterns': invalid regex '(unclosed'" in found
+    assert "key 'tail_line_patterns': counted repeats" in found and "nest to" in found
+    assert "key 'prune_xpaths': invalid XPath '//div['" in found
+    assert "(did you mean 'resiliparse'?)" in problems("  fallback: resiliparce\n")
