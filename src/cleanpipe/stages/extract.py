@@ -114,6 +114,9 @@ class ExtractSettings:
         is kept if it is longer.
     fallback_min_ratio: when above 0, the fallback runs on every page and wins when
         trafilatura's text is shorter than this share of it.
+    resiliparse_max_depth: on a page nested deeper than this (in lxml's tree, which
+        stops at 255 levels) the baseline runs instead of resiliparse, whose C parser
+        takes minutes on 100,000 nested tags and cannot be interrupted.
     drop_title_line: drop leading lines (within ``title_line_window``) that repeat the
         page title or an ``<h1>``: the title is in the record already.
     title_drop_only_articles: only on pages that declare an article (og:type article or
@@ -157,6 +160,7 @@ class ExtractSettings:
     fallback: Literal["resiliparse", "baseline", "none"] = "resiliparse"
     min_text_chars: int = field(default=200, metadata={"min": 0, "max": 1 << 20})
     fallback_min_ratio: float = field(default=0.0, metadata={"min": 0.0, "max": 1.0})
+    resiliparse_max_depth: int = field(default=200, metadata={"min": 1, "max": 10_000})
     drop_title_line: bool = True
     title_drop_only_articles: bool = True
     article_type_regex: str = _ARTICLE_TYPE
@@ -347,7 +351,14 @@ def declares_article(tree: Any, settings: ExtractSettings) -> bool:
     for meta in tree.iterfind(".//meta[@property='og:type']"):
         if "article" in (meta.get("content") or "").lower():
             return True
-    rx = _Matcher((settings.article_type_regex,), settings.regex_timeout)
+    return _ld_json_matches(tree, settings.article_type_regex, settings.regex_timeout)
+
+
+def _ld_json_matches(tree: Any, pattern: str, timeout: float) -> bool:
+    """True when ``pattern`` is found in one of the page's JSON-LD scripts."""
+    if not pattern:
+        return False
+    rx = _Matcher((pattern,), timeout)
     return any(script.text and rx.search(script.text)
                for script in tree.iterfind(".//script[@type='application/ld+json']"))
 
@@ -441,10 +452,25 @@ def _resiliparse_text(html: str) -> str | None:
     return extract_plain_text(HTMLTree.parse(html), main_content=True) or ""
 
 
-def fallback_text(html: str, settings: ExtractSettings) -> tuple[str, str]:
+def tree_depth(tree: Any, stop: int) -> int:
+    """The nesting depth of ``tree``, counted up to ``stop``."""
+    from lxml import etree
+
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+        if deepest >= stop:
+            break
+    return deepest
+
+
+def fallback_text(html: str, tree: Any, settings: ExtractSettings) -> tuple[str, str]:
     """(text, method) of the second extractor; resiliparse falls back to trafilatura's
-    baseline when it is not installed (the method says which one ran)."""
-    if settings.fallback == "resiliparse":
+    baseline when it is not installed or the page is too deep (the method says which
+    one ran)."""
+    if settings.fallback == "resiliparse" and tree_depth(
+            tree, settings.resiliparse_max_depth + 1) <= settings.resiliparse_max_depth:
         text = _resiliparse_text(html)
         if text is not None:
             return text, "resiliparse"
@@ -553,7 +579,7 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
     short = len(text.strip()) < settings.min_text_chars
     if settings.fallback != "none" and (short or settings.fallback_min_ratio > 0):
         try:
-            other, other_method = fallback_text(html, settings)
+            other, other_method = fallback_text(html, tree, settings)
         except Exception:  # noqa: BLE001 - the fallback is a second chance, not a must
             other, other_method = "", "none"
         mine, theirs = len(text.strip()), len(other.strip())
