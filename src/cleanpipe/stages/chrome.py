@@ -1,4 +1,9 @@
-"""Remove site chrome (comment forms, share bars, menus...) line by line, saying why."""
+"""Remove site chrome (comment forms, share bars, menus...) line by line, saying why.
+
+HTML has been reduced to its main text by the extract stage, so the rules alone judge
+its lines. A text dump still holds the whole page: there the rules' verdicts become
+evidence for :mod:`cleanpipe.stages.textdump`, which also finds the article's block.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import regex
 
 from cleanpipe.document import Document
 from cleanpipe.stages.base import Stage
+from cleanpipe.stages.textdump import RuleHit, StructureSettings, clean_dump
 
 _WS = re.compile(r"\s+")
 # Bullets, pipes, arrows and stray punctuation that frame a chrome line but carry nothing.
@@ -80,6 +86,12 @@ class ChromeRule:
     hosts: apply only to pages from these hosts (or their subdomains), known from the
         page's url; empty means every page. Site profiles written by ``cleanpipe learn``
         use it.
+    inputs: apply only to these kinds of input, ``html`` (the text trafilatura
+        extracted) or ``text`` (a dump of the whole page); empty means both. Rules for
+        lines that only a whole-page dump holds (datelines, bylines, counters) say
+        ``[text]``.
+    ends_article: in a text dump, a line this rule matches (a "Comments" or "Related
+        posts" header) marks the end of the article; see ``structure`` in the settings.
     description: why this is chrome, for people reading the rules.
     """
 
@@ -89,9 +101,13 @@ class ChromeRule:
     where: str = "anywhere"
     case_sensitive: bool = False
     hosts: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()
+    ends_article: bool = False
     description: str = ""
 
-    def applies_to(self, host: str | None) -> bool:
+    def applies_to(self, host: str | None, kind: str | None = None) -> bool:
+        if self.inputs and kind not in self.inputs:
+            return False
         if not self.hosts:
             return True
         if not host:
@@ -111,6 +127,9 @@ class ChromeRule:
             if len(p) > MAX_PATTERN_CHARS:
                 problems.append(f"key 'pattern': a pattern of {len(p)} characters, over "
                                 f"{MAX_PATTERN_CHARS}")
+        for kind in self.inputs:
+            if kind not in ("html", "text"):
+                problems.append(f"key 'inputs': '{kind}' is not one of html, text")
         if self.kind == "regex":
             for p in self.pattern:
                 if len(p) > MAX_PATTERN_CHARS:
@@ -132,11 +151,14 @@ class ChromeSettings:
     """max_edge_lines: how many non-blank lines a leading or trailing chrome run may span.
     regex_timeout: seconds one regex may spend on one line before it counts as no match.
     max_line_chars: lines longer than this are prose, never chrome (and skip the regexes).
+    structure: how a text dump's article is found besides the rules (see
+        :class:`~cleanpipe.stages.textdump.StructureSettings`).
     """
 
     max_edge_lines: int = field(default=40, metadata={"min": 0, "max": 100_000})
     regex_timeout: float = field(default=0.05, metadata={"min": 0.001, "max": 10})
     max_line_chars: int = field(default=400, metadata={"min": 1, "max": 100_000})
+    structure: StructureSettings = StructureSettings()
 
 
 @dataclass(frozen=True)
@@ -229,9 +251,10 @@ def page_host(url: str | None) -> str | None:
 
 
 @functools.lru_cache(maxsize=256)
-def rules_for_host(rules: tuple[ChromeRule, ...], host: str | None) -> tuple[ChromeRule, ...]:
-    """The rules that apply to a page from ``host``."""
-    return tuple(r for r in rules if r.applies_to(host))
+def rules_for_host(rules: tuple[ChromeRule, ...], host: str | None,
+                   kind: str | None = None) -> tuple[ChromeRule, ...]:
+    """The rules that apply to a page from ``host`` of input ``kind`` (html or text)."""
+    return tuple(r for r in rules if r.applies_to(host, kind))
 
 
 @functools.lru_cache(maxsize=32)
@@ -244,15 +267,42 @@ def strip_chrome(
     rules: tuple[ChromeRule, ...],
     settings: ChromeSettings | None = None,
     host: str | None = None,
+    kind: str | None = None,
 ) -> tuple[str, list[Removal]]:
     """Drop chrome lines from ``text``; return the kept text and what went, by which rule.
 
-    ``host`` selects the site-specific rules (those with ``hosts``) that apply.
+    ``host`` selects the site-specific rules (those with ``hosts``) that apply; ``kind``
+    (``html`` or ``text``) those limited by ``inputs``. A text dump (``kind="text"``) is
+    also judged by its structure, unless ``settings.structure.enabled`` is off.
     """
     settings = settings or ChromeSettings()
-    matcher = compile_rules(rules_for_host(tuple(rules), host), settings)
+    matcher = compile_rules(rules_for_host(tuple(rules), host, kind), settings)
     lines = text.split("\n")
     hits: list[ChromeRule | None] = [matcher.match(ln) if ln.strip() else None for ln in lines]
+    drop = _rule_verdicts(lines, hits, settings)
+    if kind == "text" and settings.structure.enabled:
+        evidence = [None if rule is None else RuleHit(rule.id, i in drop, rule.ends_article)
+                    for i, rule in enumerate(hits)]
+        reasons = clean_dump([ln.strip() for ln in lines], evidence, settings.structure)
+        drop = {i: r for i, r in enumerate(reasons) if r is not None}
+    if not drop:
+        return text, []
+    removals = [Removal(i, lines[i], drop[i]) for i in sorted(drop)]
+    kept = [ln for i, ln in enumerate(lines) if i not in drop]
+    out = _BLANK_RUNS.sub("\n\n", "\n".join(kept)).strip("\n")
+    return out, removals
+
+
+_BLANK_RUNS = re.compile(r"\n(?:[ \t]*\n)+")
+
+
+def _rule_verdicts(lines: list[str], hits: list[ChromeRule | None],
+                   settings: ChromeSettings) -> dict[int, str]:
+    """Line index -> rule id for the lines the rules remove by themselves.
+
+    ``anywhere`` rules remove their lines wherever they stand; the others only in the
+    unbroken run of matched lines at the start (``leading``) or end (``trailing``).
+    """
     drop: dict[int, str] = {}
     for i, rule in enumerate(hits):
         if rule is not None and rule.where == "anywhere":
@@ -273,16 +323,11 @@ def strip_chrome(
 
     peel(range(len(lines) - 1, -1, -1), "trailing")
     peel(range(len(lines)), "leading")
-    if not drop:
-        return text, []
-    removals = [Removal(i, lines[i], drop[i]) for i in sorted(drop)]
-    kept = [ln for i, ln in enumerate(lines) if i not in drop]
-    out = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
-    return out, removals
+    return drop
 
 
 class Chrome(Stage):
-    """Strip chrome lines from ``doc.text`` with the YAML rules; log each removal."""
+    """Strip chrome from ``doc.text`` (rules, and a dump's structure); log each removal."""
 
     name = "chrome"
     Settings = ChromeSettings
@@ -290,7 +335,9 @@ class Chrome(Stage):
 
     def __call__(self, doc: Document) -> Document:
         host = page_host(doc.metadata.get("url"))
-        doc.text, removals = strip_chrome(doc.text, self.rules, self.settings, host)
+        doc.text, removals = strip_chrome(doc.text, self.rules, self.settings, host, doc.kind)
         for r in removals:
             doc.log(self.name, r.rule, "remove", r.text, line=r.line)
+        if removals and not doc.text.strip() and not doc.reason:
+            doc.reason = "no article text: every line is chrome"
         return doc

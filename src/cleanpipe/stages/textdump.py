@@ -1,0 +1,374 @@
+"""Find the article in a text dump: the structural evidence of the chrome stage.
+
+A text dump is every visible line of a page: the article plus menus, teasers, comment
+threads and footers. Line rules (``rules/chrome.yaml``) catch the chrome that has a
+fixed wording; this module finds the rest from the shape of the text:
+
+1. Lines a dump split at inline links ("The" / "New York Times" / "reported ...") are
+   glued back into *groups*; a line matched by a chrome rule stays a group of its own.
+2. Each group is scored: prose (many words, function words, terminal punctuation)
+   positive, short labels and headline-like link titles negative, rule matches more so.
+3. After an end-of-article marker (a "Comments" or "Related posts" header that follows
+   enough prose) positive scores are discounted: comment threads and teaser lists are
+   prose too, but they are not the article.
+4. The main block is the maximum-sum run of scores; other runs are kept when they are
+   worth a share of it. Inside a block every group that is not chrome stays, so
+   headings, list items and short paragraphs of the article survive; just before and
+   after it headings and list items are re-admitted.
+
+The functions are pure: lines and rule evidence in, one reason (or ``None``) per line
+out. Every weight and threshold is a field of :class:`StructureSettings`, set in
+``rules/chrome.yaml`` under ``settings: structure:``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+
+# Evidence ids for lines removed by structure rather than by a rule; `explain` shows them.
+MENU_RUN = "menu-run"
+SHORT_OUTSIDE = "short-outside-main-block"
+PROSE_OUTSIDE = "prose-outside-main-block"
+AFTER_END = "after-end-marker"
+TOO_LITTLE = "too-little-content"
+EVIDENCE_IDS = (MENU_RUN, SHORT_OUTSIDE, PROSE_OUTSIDE, AFTER_END, TOO_LITTLE)
+
+
+def _bounded(lo: float, hi: float | None = None) -> dict[str, float]:
+    return {"min": lo} if hi is None else {"min": lo, "max": hi}
+
+
+@dataclass(frozen=True)
+class StructureSettings:
+    """Weights and thresholds of the structural evidence (documented in rules/chrome.yaml).
+
+    enabled: use structure on text dumps; off, dumps get the line rules only, like HTML.
+    fragment_max_words: a line glued to the one before because that one ended in a
+        comma, a bracket, a dash or a function word is at most this long (link text).
+    good_min_words / good_min_stop: a group with this many words and this share of
+        function words is good prose; near_min_words / near_min_stop: a group this long
+        with terminal punctuation or this share of function words is near prose.
+    cjk_good_chars / cjk_word_chars: Chinese, Japanese and Korean text has no spaces: this
+        many CJK characters make good prose, and this many count as one word.
+    good_weight / good_cap_words: score per word of good prose, counting at most this
+        many words (one huge paragraph must not outweigh everything else).
+    near_weight: score per word of near prose.
+    headline_penalty: (subtracted) a group of near_min_words+ words that is neither good
+        nor near prose: teaser headlines, link titles.
+    short_penalty: (subtracted) a short group: labels, menu items, buttons.
+    chrome_penalty: (subtracted) a group matched by a chrome rule.
+    tail_discount: after an end-of-article marker, positive scores are multiplied by this.
+    end_marker_min_prose: ... once this many words of good prose were seen before it.
+    end_marker_max_words: a line matched by an ``ends_article`` rule is an end marker only
+        when it has at most this many words.
+    extra_block_share / extra_block_min: a run besides the best one is kept when it scores
+        at least this share of the best run and at least extra_block_min.
+    low_prose_score: when the best run scores below this the page has little prose (a
+        product grid, a listing): the whole page is the block, minus chrome and menus.
+    inner_run_min: inside a block, this many consecutive short groups without terminal
+        punctuation, bullet or function word are a menu and go (``menu-run``).
+    lead_max_groups / heading_max_words: up to this many heading-like groups (at most
+        heading_max_words words, no final full stop) just before a block are kept.
+    trail_max_groups: up to this many list items or near-prose groups right after a
+        block are kept.
+    menu_run_min: outside the blocks, a run of this many short groups is reported as
+        ``menu-run`` (else ``short-outside-main-block``); only the reason differs.
+    min_output_words: when fewer words than this are kept and none is good prose, the
+        page holds no article (an error page, a script shell): nothing is kept.
+    """
+
+    enabled: bool = True
+    fragment_max_words: int = field(default=8, metadata=_bounded(0))
+    good_min_words: int = field(default=10, metadata=_bounded(1))
+    good_min_stop: float = field(default=0.18, metadata=_bounded(0, 1))
+    near_min_words: int = field(default=5, metadata=_bounded(1))
+    near_min_stop: float = field(default=0.25, metadata=_bounded(0, 1))
+    cjk_good_chars: int = field(default=25, metadata=_bounded(1))
+    cjk_word_chars: float = field(default=2.0, metadata=_bounded(0.1))
+    good_weight: float = field(default=1.0, metadata=_bounded(0))
+    good_cap_words: int = field(default=60, metadata=_bounded(1))
+    near_weight: float = field(default=0.5, metadata=_bounded(0))
+    headline_penalty: float = field(default=2.0, metadata=_bounded(0))
+    short_penalty: float = field(default=3.0, metadata=_bounded(0))
+    chrome_penalty: float = field(default=6.0, metadata=_bounded(0))
+    tail_discount: float = field(default=0.3, metadata=_bounded(0, 1))
+    end_marker_min_prose: int = field(default=40, metadata=_bounded(0))
+    end_marker_max_words: int = field(default=6, metadata=_bounded(1))
+    extra_block_share: float = field(default=0.3, metadata=_bounded(0, 1))
+    extra_block_min: float = field(default=25.0, metadata=_bounded(0))
+    low_prose_score: float = field(default=60.0, metadata=_bounded(0))
+    inner_run_min: int = field(default=5, metadata=_bounded(1))
+    lead_max_groups: int = field(default=2, metadata=_bounded(0))
+    heading_max_words: int = field(default=15, metadata=_bounded(1))
+    trail_max_groups: int = field(default=40, metadata=_bounded(0))
+    menu_run_min: int = field(default=3, metadata=_bounded(1))
+    min_output_words: int = field(default=30, metadata=_bounded(0))
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """A chrome rule's verdict on one line, as evidence for the structure.
+
+    hard: the rule removes the line wherever it stands (``where: anywhere``, or the line
+        is in the leading/trailing run its ``where`` names); otherwise the line only
+        weighs against the block around it and is removed if the block does not hold it.
+    ends_article: the rule marks the end of an article (comment and teaser headers).
+    """
+
+    rule: str
+    hard: bool
+    ends_article: bool = False
+
+
+@functools.lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """The function words shipped in ``cleanpipe/data/stopwords.txt``."""
+    text = resources.files("cleanpipe").joinpath("data/stopwords.txt").read_text("utf-8")
+    return frozenset(w for ln in text.splitlines() if (w := ln.strip()) and w[0] != "#")
+
+
+_WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_TERMINAL = frozenset(".!?。！？…\"'”’»)")
+_CLOSE_START = frozenset(",.;:!?)]}»”’%")
+_OPEN_END = frozenset("([{«“‘-–—/,:")
+_BULLET = re.compile(r"^(?:[-–—•·*▪►✓✔]\s|\d{1,3}[.)]\s)")
+
+# Group kinds.
+_GOOD, _NEAR, _SHORT = 2, 1, 0
+
+
+def group_fragments(lines: Sequence[str], hits: Sequence[RuleHit | None],
+                    settings: StructureSettings, stop: frozenset[str]) -> list[list[int]]:
+    """Indices of the non-blank lines, in groups that are one paragraph of the page.
+
+    A line joins the one before it (with no blank line between) when it starts in lower
+    case or with closing punctuation, or when it is short and the one before ended in an
+    opening bracket, a dash, a comma, a colon or a function word. Lines a rule matched
+    always stand alone, so a rule's verdict applies to exactly its line.
+    """
+    groups: list[list[int]] = []
+    cur: list[int] | None = None
+    prev_blank = True
+    for i, s in enumerate(lines):
+        if not s:
+            prev_blank = True
+            continue
+        glue = False
+        if cur is not None and not prev_blank and hits[i] is None and hits[cur[-1]] is None:
+            p = lines[cur[-1]]
+            first = s[0]
+            if first.islower() or first in _CLOSE_START:
+                glue = True
+            elif s.count(" ") < settings.fragment_max_words:
+                last = p[-1]
+                if last in _OPEN_END:
+                    glue = True
+                elif last not in _TERMINAL and " " in p:
+                    glue = p[p.rfind(" ") + 1:].lower() in stop
+        if glue and cur is not None:
+            cur.append(i)
+        else:
+            cur = [i]
+            groups.append(cur)
+        prev_blank = False
+    return groups
+
+
+def classify(text: str, settings: StructureSettings,
+             stop: frozenset[str]) -> tuple[int, int, float]:
+    """(words, kind, score) of one group's text: good or near prose, or short."""
+    s = settings
+    nw = text.count(" ") + 1
+    ncjk = 0
+    if not text.isascii() and _CJK.search(text):
+        ncjk = len(_CJK.findall(text))
+        nw = max(nw, int(ncjk / s.cjk_word_chars))
+    kind = _SHORT
+    if ncjk >= s.cjk_good_chars:
+        kind = _GOOD
+    elif nw >= s.near_min_words:
+        toks = _WORD.findall(text.lower())
+        share = sum(1 for w in toks if w in stop) / len(toks) if toks else 0.0
+        if nw >= s.good_min_words and share >= s.good_min_stop:
+            kind = _GOOD
+        elif text[-1] in _TERMINAL or share >= s.near_min_stop:
+            kind = _NEAR
+    if kind == _GOOD:
+        return nw, kind, s.good_weight * min(nw, s.good_cap_words)
+    if kind == _NEAR:
+        return nw, kind, s.near_weight * nw
+    return nw, kind, -(s.headline_penalty if nw >= s.near_min_words else s.short_penalty)
+
+
+def _menu_like(text: str, stop: frozenset[str]) -> bool:
+    """A short line with no terminal punctuation, bullet or function word: a menu item."""
+    if text[-1] in _TERMINAL or _BULLET.match(text):
+        return False
+    return not any(w in stop for w in text.lower().split())
+
+
+def _best_run(score: Sequence[float], lo: int, hi: int) -> tuple[float, int, int]:
+    """(sum, start, end) of the maximum-sum run of score[lo:hi]; start -1 if none > 0."""
+    best, bs, be = 0.0, -1, -1
+    run, rs = 0.0, lo
+    for g in range(lo, hi):
+        if run <= 0:
+            run, rs = 0.0, g
+        run += score[g]
+        if run > best:
+            best, bs, be = run, rs, g + 1
+    return best, bs, be
+
+
+def find_blocks(score: Sequence[float], settings: StructureSettings) -> list[tuple[int, int]]:
+    """The group ranges holding the article: the best run and runs worth a share of it."""
+    n = len(score)
+    top, start, end = _best_run(score, 0, n)
+    if start < 0:
+        return []
+    if top < settings.low_prose_score:
+        return [(0, n)]  # little prose anywhere: a grid or a listing, judged group by group
+    blocks = [(start, end)]
+    floor = max(settings.extra_block_min, settings.extra_block_share * top)
+    todo = [(0, start), (end, n)]
+    while todo:
+        lo, hi = todo.pop()
+        if hi <= lo:
+            continue
+        total, bs, be = _best_run(score, lo, hi)
+        if bs >= 0 and total >= floor:
+            blocks.append((bs, be))
+            todo += [(lo, bs), (be, hi)]
+    return blocks
+
+
+def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
+               settings: StructureSettings) -> list[str | None]:
+    """The reason each line of a dump goes, or ``None`` for lines that stay (and blanks).
+
+    ``lines`` are stripped lines; ``hits`` holds each line's chrome-rule evidence.
+    """
+    s = settings
+    stop = stopwords()
+    groups = group_fragments(lines, hits, s, stop)
+    n_groups = len(groups)
+    text = [lines[ix[0]] if len(ix) == 1 else " ".join(lines[i] for i in ix) for ix in groups]
+    words = [0] * n_groups
+    kind = [_SHORT] * n_groups
+    score = [0.0] * n_groups
+    reason: list[str | None] = [None] * n_groups
+    hard = [False] * n_groups
+    memo: dict[str, tuple[int, int, float]] = {}  # menus repeat within a page
+    for g, ix in enumerate(groups):
+        t = text[g]
+        found = memo.get(t)
+        if found is None:
+            found = memo[t] = classify(t, s, stop)
+        words[g], kind[g], score[g] = found
+        hit = hits[ix[0]]
+        if hit is not None:
+            kind[g] = _SHORT
+            score[g] = -s.chrome_penalty
+            reason[g] = hit.rule
+            hard[g] = hit.hard
+
+    # End of the article: comment threads and teasers after it count for less.
+    seen, tail_from = 0, n_groups
+    for g, ix in enumerate(groups):
+        if kind[g] == _GOOD:
+            seen += words[g]
+            continue
+        hit = hits[ix[0]]
+        if (hit is not None and hit.ends_article and seen >= s.end_marker_min_prose
+                and words[g] <= s.end_marker_max_words):
+            tail_from = g
+            break
+    for g in range(tail_from, n_groups):
+        if score[g] > 0:
+            score[g] *= s.tail_discount
+
+    keep = [False] * n_groups
+    blocks = find_blocks(score, s)
+    in_block = [False] * n_groups
+    for bs, be in blocks:
+        for g in range(bs, be):
+            in_block[g] = True
+    for bs, be in blocks:
+        for g in range(bs, be):
+            keep[g] = not hard[g]  # a block holds its lines, except what a rule removes
+        _drop_inner_menus(bs, be, kind, reason, keep, text, s, stop)
+        # headings just before the block
+        g, taken = bs - 1, 0
+        while g >= 0 and taken < s.lead_max_groups and not in_block[g]:
+            if (reason[g] is not None or kind[g] == _GOOD or words[g] > s.heading_max_words
+                    or text[g][-1] == "."):
+                break
+            keep[g] = True
+            taken, g = taken + 1, g - 1
+        # list items and near prose just after it
+        g, taken = be, 0
+        while g < n_groups and taken < s.trail_max_groups and not in_block[g]:
+            if reason[g] is not None or not (kind[g] == _NEAR or _BULLET.match(text[g])):
+                break
+            keep[g] = True
+            taken, g = taken + 1, g + 1
+
+    kept_words = sum(w for w, k in zip(words, keep) if k)
+    if kept_words < s.min_output_words and not any(
+            k and kd == _GOOD for k, kd in zip(keep, kind)):
+        for g in range(n_groups):
+            if keep[g]:
+                keep[g], reason[g] = False, TOO_LITTLE
+
+    _name_structural_reasons(keep, reason, kind, tail_from, s)
+    out: list[str | None] = [None] * len(lines)
+    for g, ix in enumerate(groups):
+        if not keep[g]:
+            for i in ix:
+                out[i] = reason[g]
+    return out
+
+
+def _drop_inner_menus(bs: int, be: int, kind: list[int], reason: list[str | None],
+                      keep: list[bool], text: list[str], s: StructureSettings,
+                      stop: frozenset[str]) -> None:
+    """Inside a block, drop runs of inner_run_min+ menu-like short groups."""
+    g = bs
+    while g < be:
+        h = g
+        while h < be and kind[h] == _SHORT and (reason[h] is not None
+                                                 or _menu_like(text[h], stop)):
+            h += 1
+        if h - g >= s.inner_run_min:
+            for x in range(g, h):
+                if keep[x]:
+                    keep[x] = False
+                    reason[x] = reason[x] or MENU_RUN
+        g = h + 1 if h == g else h
+
+
+def _name_structural_reasons(keep: list[bool], reason: list[str | None], kind: list[int],
+                             tail_from: int, s: StructureSettings) -> None:
+    """Give every dropped group without a rule a structural reason, in one pass."""
+    n = len(keep)
+    g = 0
+    while g < n:
+        if keep[g] or reason[g] is not None:
+            g += 1
+            continue
+        if kind[g] != _SHORT:
+            reason[g] = AFTER_END if g >= tail_from else PROSE_OUTSIDE
+            g += 1
+            continue
+        h = g
+        while h < n and not keep[h] and reason[h] is None and kind[h] == _SHORT:
+            h += 1
+        name = MENU_RUN if h - g >= s.menu_run_min else SHORT_OUTSIDE
+        for x in range(g, h):
+            reason[x] = name
+        g = h
