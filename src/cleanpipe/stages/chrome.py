@@ -91,7 +91,8 @@ class ChromeRule:
         lines that only a whole-page dump holds (datelines, bylines, counters) say
         ``[text]``.
     ends_article: in a text dump, a line this rule matches (a "Comments" or "Related
-        posts" header) marks the end of the article; see ``structure`` in the settings.
+        posts" header) marks the end of the article, even when another rule is the one
+        that removes it; see ``structure`` in the settings.
     description: why this is chrome, for people reading the rules.
     """
 
@@ -200,6 +201,10 @@ class ChromeMatcher:
         self.longest_phrase = max((len(k) for k in self.phrases), default=0)
         # Short lines (menus, buttons, labels) recur across pages; remember their verdict.
         self._memo: dict[str, ChromeRule | None] = {}
+        ending = tuple(r for r in rules if r.ends_article)
+        self._ending = ChromeMatcher(ending, settings) if ending and len(ending) < len(
+            rules) else None
+        self._all_end = bool(ending) and len(ending) == len(rules)
 
     _MEMO_LINE_CHARS = 80
     _MEMO_SIZE = 50_000
@@ -219,6 +224,12 @@ class ChromeMatcher:
             self._memo[line] = verdict
             return verdict
         return self._match(line)
+
+    def ends_article(self, line: str) -> bool:
+        """True when any ``ends_article`` rule matches ``line`` (not only the first rule)."""
+        if self._all_end:
+            return self.match(line) is not None
+        return self._ending is not None and self._ending.match(line) is not None
 
     def _match(self, line: str) -> ChromeRule | None:
         if len(line) <= 2 * self.longest_phrase + 8:
@@ -281,9 +292,17 @@ def strip_chrome(
     hits: list[ChromeRule | None] = [matcher.match(ln) if ln.strip() else None for ln in lines]
     drop = _rule_verdicts(lines, hits, settings)
     if kind == "text" and settings.structure.enabled:
-        evidence = [None if rule is None else RuleHit(rule.id, i in drop, rule.ends_article)
+        evidence = [None if rule is None else RuleHit(
+            rule.id, i in drop, matcher.ends_article(lines[i]), rule.kind == "phrase")
                     for i, rule in enumerate(hits)]
-        reasons = clean_dump([ln.strip() for ln in lines], evidence, settings.structure)
+
+        def judge(group: str) -> RuleHit | None:
+            rule = matcher.match(group)
+            return None if rule is None else RuleHit(
+                rule.id, rule.where == "anywhere", matcher.ends_article(group),
+                rule.kind == "phrase")
+
+        reasons = clean_dump([ln.strip() for ln in lines], evidence, settings.structure, judge)
         drop = {i: r for i, r in enumerate(reasons) if r is not None}
     if not drop:
         return text, []

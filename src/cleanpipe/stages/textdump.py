@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -61,6 +61,8 @@ class StructureSettings:
         nor near prose: teaser headlines, link titles.
     short_penalty: (subtracted) a short group: labels, menu items, buttons.
     chrome_penalty: (subtracted) a group matched by a chrome rule.
+    rule_max_words: the rules judge a group of glued lines only when it has at most this
+        many words: a paragraph is not a button.
     tail_discount: after an end-of-article marker, positive scores are multiplied by this.
     end_marker_min_prose: ... once this many words of good prose were seen before it.
     end_marker_max_words: a line matched by an ``ends_article`` rule is an end marker only
@@ -95,6 +97,7 @@ class StructureSettings:
     headline_penalty: float = field(default=2.0, metadata=_bounded(0))
     short_penalty: float = field(default=3.0, metadata=_bounded(0))
     chrome_penalty: float = field(default=6.0, metadata=_bounded(0))
+    rule_max_words: int = field(default=12, metadata=_bounded(1))
     tail_discount: float = field(default=0.3, metadata=_bounded(0, 1))
     end_marker_min_prose: int = field(default=40, metadata=_bounded(0))
     end_marker_max_words: int = field(default=6, metadata=_bounded(1))
@@ -117,11 +120,14 @@ class RuleHit:
         is in the leading/trailing run its ``where`` names); otherwise the line only
         weighs against the block around it and is removed if the block does not hold it.
     ends_article: the rule marks the end of an article (comment and teaser headers).
+    whole_line: the rule matched the whole line (a phrase rule, a learned site line), so
+        the line is a unit of its own and is never glued to the line before.
     """
 
     rule: str
     hard: bool
     ends_article: bool = False
+    whole_line: bool = False
 
 
 @functools.lru_cache(maxsize=1)
@@ -148,8 +154,8 @@ def group_fragments(lines: Sequence[str], hits: Sequence[RuleHit | None],
 
     A line joins the one before it (with no blank line between) when it starts in lower
     case or with closing punctuation, or when it is short and the one before ended in an
-    opening bracket, a dash, a comma, a colon or a function word. Lines a rule matched
-    always stand alone, so a rule's verdict applies to exactly its line.
+    opening bracket, a dash, a comma, a colon or a function word. A line that a
+    whole-line rule (a phrase) matched never joins the line before it.
     """
     groups: list[list[int]] = []
     cur: list[int] | None = None
@@ -159,7 +165,8 @@ def group_fragments(lines: Sequence[str], hits: Sequence[RuleHit | None],
             prev_blank = True
             continue
         glue = False
-        if cur is not None and not prev_blank and hits[i] is None and hits[cur[-1]] is None:
+        hit = hits[i]
+        if cur is not None and not prev_blank and (hit is None or not hit.whole_line):
             p = lines[cur[-1]]
             first = s[0]
             if first.islower() or first in _CLOSE_START:
@@ -248,10 +255,13 @@ def find_blocks(score: Sequence[float], settings: StructureSettings) -> list[tup
 
 
 def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
-               settings: StructureSettings) -> list[str | None]:
+               settings: StructureSettings,
+               judge: Callable[[str], RuleHit | None] | None = None) -> list[str | None]:
     """The reason each line of a dump goes, or ``None`` for lines that stay (and blanks).
 
-    ``lines`` are stripped lines; ``hits`` holds each line's chrome-rule evidence.
+    ``lines`` are stripped lines; ``hits`` holds each line's chrome-rule evidence, and
+    ``judge`` gives the rules' verdict on the text of a group of glued lines (a rule
+    judges a paragraph split at its links as it would judge it whole).
     """
     s = settings
     stop = stopwords()
@@ -270,7 +280,10 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
         if found is None:
             found = memo[t] = classify(t, s, stop)
         words[g], kind[g], score[g] = found
-        hit = hits[ix[0]]
+        if len(ix) == 1:
+            hit = hits[ix[0]]
+        else:
+            hit = judge(t) if judge is not None and words[g] <= s.rule_max_words else None
         if hit is not None:
             kind[g] = _SHORT
             score[g] = -s.chrome_penalty
