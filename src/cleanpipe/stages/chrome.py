@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import regex
 
@@ -77,8 +78,9 @@ class ChromeRule:
 
     id: unique name, used to override or disable the rule and shown in ``removed``.
     kind: ``phrase`` (the whole line equals one of the patterns, ignoring case, white
-        space and framing bullets or pipes) or ``regex`` (the pattern is searched in the
-        line; anchor it with ``^...$`` to match whole lines).
+        space and framing bullets or pipes), ``contains`` (the line contains one of the
+        patterns, ignoring case: cheaper than a regex for plain words) or ``regex`` (the
+        pattern is searched in the line; anchor it with ``^...$`` to match whole lines).
     pattern: one pattern or a list of them.
     where: ``anywhere``; ``leading`` / ``trailing``: only in the run of chrome lines at
         the start / end of the text; ``edges``: either.
@@ -117,8 +119,9 @@ class ChromeRule:
 
     def check(self) -> list[str]:
         problems = []
-        if self.kind not in ("phrase", "regex"):
-            problems.append(f"key 'kind': '{self.kind}' is not one of 'phrase', 'regex'")
+        if self.kind not in ("phrase", "contains", "regex"):
+            problems.append(
+                f"key 'kind': '{self.kind}' is not one of 'phrase', 'contains', 'regex'")
         if self.where not in ("anywhere", "leading", "trailing", "edges"):
             problems.append(
                 f"key 'where': '{self.where}' is not one of anywhere, leading, trailing, edges")
@@ -162,15 +165,17 @@ class ChromeSettings:
     structure: StructureSettings = StructureSettings()
 
 
-@dataclass(frozen=True)
-class Removal:
+class Removal(NamedTuple):
+    """A removed line: its index in the text the stage received, its text, and why."""
+
     line: int
     text: str
     rule: str
 
 
 class ChromeMatcher:
-    """All rules compiled once: a dict for phrases, two alternations for the regexes.
+    """All rules compiled once: a dict for phrases, a list of substrings for ``contains``,
+    two alternations for the regexes.
 
     Patterns anchored at the line start (``^...``) go into one alternation tried only at
     position 0 (``match``); the others into one that is searched. Each call carries the
@@ -183,10 +188,14 @@ class ChromeMatcher:
         anchored: list[str] = []
         floating: list[str] = []
         self.groups: dict[str, ChromeRule] = {}
+        self.contains: list[tuple[str, ChromeRule]] = []
         for rule in rules:
             if rule.kind == "phrase":
                 for p in rule.pattern:
                     self.phrases.setdefault(phrase_key(p), rule)
+                continue
+            if rule.kind == "contains":
+                self.contains += [(p.casefold(), rule) for p in rule.pattern]
                 continue
             for p in rule.pattern:
                 group = f"r{len(self.groups)}"
@@ -236,6 +245,11 @@ class ChromeMatcher:
             rule = self.phrases.get(phrase_key(line))
             if rule is not None:
                 return rule
+        if self.contains:
+            folded = line.casefold()
+            for needle, rule in self.contains:
+                if needle in folded:
+                    return rule
         timeout = self.settings.regex_timeout
         try:
             m = self.anchored.match(line, timeout=timeout) if self.anchored else None
@@ -288,6 +302,13 @@ def strip_chrome(
     """
     settings = settings or ChromeSettings()
     matcher = compile_rules(rules_for_host(tuple(rules), host, kind), settings)
+    return strip_with(matcher, text, kind)
+
+
+def strip_with(matcher: ChromeMatcher, text: str,
+               kind: str | None = None) -> tuple[str, list[Removal]]:
+    """:func:`strip_chrome` with the rules already compiled for the page."""
+    settings = matcher.settings
     lines = text.split("\n")
     hits: list[ChromeRule | None] = [matcher.match(ln) if ln.strip() else None for ln in lines]
     drop = _rule_verdicts(lines, hits, settings)
@@ -352,9 +373,26 @@ class Chrome(Stage):
     Settings = ChromeSettings
     Rule = ChromeRule
 
+    def __init__(self, settings: ChromeSettings | None = None,
+                 rules: tuple[ChromeRule, ...] = ()) -> None:
+        super().__init__(settings, rules)
+        # hashing every rule for a cache look-up costs more than cleaning a short page
+        self._matchers: dict[tuple[str | None, str | None], ChromeMatcher] = {}
+
+    def matcher(self, host: str | None, kind: str | None) -> ChromeMatcher:
+        """The rules compiled for pages of ``host`` and input ``kind``, built once."""
+        key = (host, kind)
+        found = self._matchers.get(key)
+        if found is None:
+            if len(self._matchers) >= 1024:
+                self._matchers.clear()
+            found = self._matchers[key] = ChromeMatcher(
+                rules_for_host(self.rules, host, kind), self.settings)
+        return found
+
     def __call__(self, doc: Document) -> Document:
         host = page_host(doc.metadata.get("url"))
-        doc.text, removals = strip_chrome(doc.text, self.rules, self.settings, host, doc.kind)
+        doc.text, removals = strip_with(self.matcher(host, doc.kind), doc.text, doc.kind)
         for r in removals:
             doc.log(self.name, r.rule, "remove", r.text, line=r.line)
         if removals and not doc.text.strip() and not doc.reason:

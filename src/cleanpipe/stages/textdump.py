@@ -200,7 +200,7 @@ def classify(text: str, settings: StructureSettings,
         kind = _GOOD
     elif nw >= s.near_min_words:
         toks = _WORD.findall(text.lower())
-        share = sum(1 for w in toks if w in stop) / len(toks) if toks else 0.0
+        share = sum(map(stop.__contains__, toks)) / len(toks) if toks else 0.0
         if nw >= s.good_min_words and share >= s.good_min_stop:
             kind = _GOOD
         elif text[-1] in _TERMINAL or share >= s.near_min_stop:
