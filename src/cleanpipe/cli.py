@@ -30,6 +30,7 @@ examples:
   cleanpipe run --input-format jsonl --html-field content export.jsonl
   cleanpipe run CC-MAIN-2024.warc.gz        HTML responses of a WARC file
   cleanpipe run --engine dask --scheduler tcp://host:8786 --out clean.jsonl crawl/
+  cleanpipe run --learn site-dumps/         learn each site's repeated lines first
 
 exit status: 0 all inputs cleaned, 1 some failed (their error records are in the
 output), 2 usage or rules error, 130 interrupted.
@@ -95,6 +96,28 @@ def _parser() -> argparse.ArgumentParser:
                          help="write records as they finish, not in input order")
     workers.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                          help="progress bar on stderr (default: when it is a terminal)")
+    run.add_argument("--learn", action="store_true",
+                     help="read the inputs twice: first learn the lines that repeat across "
+                     "pages of one site (same url host, else same folder), then clean")
+    _learn_options(run)
+
+
+    learn = sub.add_parser(
+        "learn", help="write a site's repeated lines as chrome rules",
+        description="Find the lines that repeat across many pages of one site (same url "
+        "host, else same folder) and write them as chrome rules: ordinary YAML to review, "
+        "edit and use with --rules.",
+        epilog="examples:\n  cleanpipe learn dumps/example.com/ --host example.com "
+        "-o rules/sites/example.com.yaml\n  cleanpipe run --rules rules/sites dumps/",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    learn.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    learn.add_argument("-o", "--output", default="-", metavar="FILE",
+                       help="the rules file to write ('-', the default: stdout)")
+    learn.add_argument("--host", help="the pages' host: one site, and rules scoped to it "
+                       "(needed when the pages have no url)")
+    learn.add_argument("--rules", metavar="DIR", help="your rules folder")
+    _learn_options(learn)
 
     explain = sub.add_parser(
         "explain", help="show each removed line and the rule that removed it",
@@ -126,6 +149,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _learn_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--min-pages", type=int, default=3, metavar="N",
+                        help="learn from sites with N+ pages; a line must be on N+ (default 3)")
+    parser.add_argument("--min-share", type=float, default=0.5, metavar="F",
+                        help="... and on this share of the site's pages (default 0.5)")
+
+
 def _load_pipeline(rules_dir: str | None) -> Any:
     from cleanpipe.pipeline import Pipeline
 
@@ -154,6 +184,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
         exclude=tuple(args.exclude), html_field=args.html_field, text_field=args.text_field,
         url_field=args.url_field, id_field=args.id_field)
     meta = {"url": args.url} if args.url else {}
+    if args.learn:
+        from cleanpipe.learn import count_repeats, use_profiles
+
+        if "-" in paths:
+            print("cleanpipe: --learn reads the inputs twice; it needs files or folders, "
+                  "not stdin", file=sys.stderr)
+            return EXIT_USAGE
+        counter = count_repeats(pipeline, (
+            (item.source, item.data, {**meta, **(item.metadata or {})})
+            for item in Reader(read)(paths) if item.error is None and item.data is not None))
+        profiles = counter.learned(args.min_pages, args.min_share)
+        log.info("learned %d site profiles (%d lines) from %d pages", len(profiles),
+                 sum(len(p) for p in profiles.values()), sum(counter.pages.values()))
+        use_profiles(pipeline, profiles)
     if paths == ["-"] and not (args.output or args.out or args.errors or args.stats) \
             and args.input_format in ("auto", "raw") and args.engine == "local":
         # one page on stdin: one JSON object, no pool to start
@@ -201,6 +245,69 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _cmd_learn(args: argparse.Namespace) -> int:
+    from cleanpipe.io import iter_inputs
+    from cleanpipe.learn import (
+        SiteProfile,
+        chrome_input,
+        collect_lines,
+        count_repeats,
+        profiles_yaml,
+        site_of,
+    )
+    from cleanpipe.stages.chrome import phrase_key
+
+    if args.min_pages < 1 or not 0 < args.min_share <= 1:
+        print("cleanpipe: --min-pages must be 1 or more, --min-share in (0, 1]",
+              file=sys.stderr)
+        return EXIT_USAGE
+    pipeline = _load_pipeline(args.rules)
+
+    def items() -> Any:
+        return ((item.source, item.data, {}) for item in iter_inputs(args.paths)
+                if item.data is not None)
+
+    counter = count_repeats(pipeline, items(), args.host)
+    learned = counter.learned(args.min_pages, args.min_share)
+    chrome = next((s for s in pipeline.stages if s.name == "chrome"), None)
+
+    def texts() -> Any:
+        for source, data, meta in items():
+            doc = chrome_input(pipeline, data, source, meta)
+            if doc is None:
+                continue
+            site = site_of(source, doc.metadata.get("url"), args.host)
+            if site in learned:
+                # lines the rules already remove need no site rule
+                if chrome is not None:
+                    matcher = chrome.matcher(None, doc.kind)
+                    known.update(phrase_key(ln) for ln in doc.text.split("\n")
+                                 if ln.strip() and matcher.match(ln) is not None)
+                yield site, doc.text
+
+    known: set[str] = set()
+    found = collect_lines(texts(), learned, known)
+    profiles = [SiteProfile(site, counter.pages[site],
+                            tuple(ln for ln in lines if phrase_key(ln) not in known))
+                for site, lines in sorted(found.items())]
+    small = [s for s, n in counter.pages.items() if n < args.min_pages]
+    for site in small:
+        log.warning("%s: %d pages, fewer than --min-pages %d: nothing learned", site,
+                    counter.pages[site], args.min_pages)
+    text = profiles_yaml(profiles, args.min_pages, args.min_share, args.host)
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        from pathlib import Path
+
+        out = Path(args.output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    log.info("%d sites, %d lines learned", len(profiles),
+             sum(len(p.lines) for p in profiles))
+    return EXIT_OK
+
+
 def _cmd_rules(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
@@ -241,6 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_run(args)
         if args.command == "explain":
             return _cmd_explain(args)
+        if args.command == "learn":
+            return _cmd_learn(args)
         if args.command == "rules" and args.rules_command:
             return _cmd_rules(args)
         if args.command == "bench":

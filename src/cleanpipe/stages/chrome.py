@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
+import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -70,6 +72,15 @@ def repeat_product(pattern: str) -> int:
 def phrase_key(line: str) -> str:
     """The form in which lines and phrases are compared: case and framing ignored."""
     return _WS.sub(" ", line).strip(_FRAME).casefold()
+
+
+def line_hash(line: str) -> int | None:
+    """A stable 32-bit hash of a line's phrase key, as site profiles count lines;
+    ``None`` for lines never learned (a single character, or no letter at all)."""
+    key = phrase_key(line)
+    if len(key) < 2 or not any(ch.isalpha() for ch in key):
+        return None
+    return zlib.crc32(key.encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -163,6 +174,12 @@ class ChromeSettings:
     regex_timeout: float = field(default=0.05, metadata={"min": 0.001, "max": 10})
     max_line_chars: int = field(default=400, metadata={"min": 1, "max": 100_000})
     structure: StructureSettings = StructureSettings()
+
+
+# The rule a line learned on the fly (``cleanpipe run --learn``) is removed by.
+LEARNED_RULE = ChromeRule(
+    id="site-profile", kind="phrase", pattern=("(learned)",),
+    description="A line repeated across many pages of this site in the batch.")
 
 
 class Removal(NamedTuple):
@@ -305,12 +322,20 @@ def strip_chrome(
     return strip_with(matcher, text, kind)
 
 
-def strip_with(matcher: ChromeMatcher, text: str,
-               kind: str | None = None) -> tuple[str, list[Removal]]:
-    """:func:`strip_chrome` with the rules already compiled for the page."""
+def strip_with(matcher: ChromeMatcher, text: str, kind: str | None = None,
+               learned: frozenset[int] = frozenset()) -> tuple[str, list[Removal]]:
+    """:func:`strip_chrome` with the rules already compiled for the page.
+
+    ``learned`` holds the :func:`line_hash` of lines learned from the page's site in
+    this batch; they go as ``site-profile`` unless a rule claims them first.
+    """
     settings = matcher.settings
     lines = text.split("\n")
     hits: list[ChromeRule | None] = [matcher.match(ln) if ln.strip() else None for ln in lines]
+    if learned:
+        for i, ln in enumerate(lines):
+            if hits[i] is None and ln.strip() and line_hash(ln) in learned:
+                hits[i] = LEARNED_RULE
     drop = _rule_verdicts(lines, hits, settings)
     if kind == "text" and settings.structure.enabled:
         evidence = [None if rule is None else RuleHit(
@@ -378,6 +403,8 @@ class Chrome(Stage):
         super().__init__(settings, rules)
         # hashing every rule for a cache look-up costs more than cleaning a short page
         self._matchers: dict[tuple[str | None, str | None], ChromeMatcher] = {}
+        # site -> line hashes learned in this batch (cleanpipe run --learn); see learn.py
+        self.site_profiles: Mapping[str, frozenset[int]] = {}
 
     def matcher(self, host: str | None, kind: str | None) -> ChromeMatcher:
         """The rules compiled for pages of ``host`` and input ``kind``, built once."""
@@ -391,8 +418,15 @@ class Chrome(Stage):
         return found
 
     def __call__(self, doc: Document) -> Document:
-        host = page_host(doc.metadata.get("url"))
-        doc.text, removals = strip_with(self.matcher(host, doc.kind), doc.text, doc.kind)
+        url = doc.metadata.get("url")
+        host = page_host(url)
+        learned: frozenset[int] = frozenset()
+        if self.site_profiles:
+            from cleanpipe.learn import site_of
+
+            learned = self.site_profiles.get(site_of(doc.source, url), frozenset())
+        doc.text, removals = strip_with(self.matcher(host, doc.kind), doc.text, doc.kind,
+                                        learned)
         for r in removals:
             doc.log(self.name, r.rule, "remove", r.text, line=r.line)
         if removals and not doc.text.strip() and not doc.reason:

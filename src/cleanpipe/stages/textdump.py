@@ -331,9 +331,9 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
             keep[g] = True
             taken, g = taken + 1, g + 1
 
-    kept_words = sum(w for w, k in zip(words, keep) if k)
+    kept_words = sum(w for w, k in zip(words, keep, strict=True) if k)
     if kept_words < s.min_output_words and not any(
-            k and kd == _GOOD for k, kd in zip(keep, kind)):
+            k and kd == _GOOD for k, kd in zip(keep, kind, strict=True)):
         for g in range(n_groups):
             if keep[g]:
                 keep[g], reason[g] = False, TOO_LITTLE
