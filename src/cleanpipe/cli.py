@@ -124,7 +124,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Run pages through the pipeline and show their text with every removed "
         "line marked by the rule or evidence that removed it, then the kept article.",
         epilog="examples:\n  cleanpipe explain dump.txt\n"
-        "  cleanpipe explain --rules my-rules/ page.html | less -R",
+        "  cleanpipe explain --full --color always --rules my-rules/ page.html | less -R\n\n"
+        "red: removed by a rule (rules/chrome.yaml or yours); yellow: by the dump's\n"
+        "structure (menu-run, short-/prose-outside-main-block, after-end-marker,\n"
+        "too-little-content); cyan: by a learned site profile.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     explain.add_argument("paths", nargs="*", metavar="FILE", help="files; '-' is stdin")
@@ -132,6 +135,9 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                          help="colour the output (auto: when stdout is a terminal)")
     explain.add_argument("--width", type=int, default=100, help="cut lines at this width")
+    explain.add_argument("--full", action="store_true",
+                         help="show every removed line (long runs are shortened otherwise)")
+    explain.add_argument("--url", help="the page's URL (selects rules scoped to its host)")
 
     rules = sub.add_parser("rules", help="check or show rules",
                            description="Validate or show the rules cleanpipe would use.")
@@ -239,9 +245,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
             print(f"== {item.source}\nerror: {item.error}\n")
             continue
         assert item.data is not None
-        ex = explain(pipeline, item.data, item.source)
+        ex = explain(pipeline, item.data, item.source, {"url": args.url} if args.url else None)
         failed += ex.error is not None
-        sys.stdout.write(render(ex, color=color, width=args.width) + "\n")
+        sys.stdout.write(render(ex, color=color, width=args.width, full=args.full) + "\n")
     return EXIT_FAILED if failed else EXIT_OK
 
 
