@@ -41,3 +41,21 @@ def test_explain_lists_the_fired_mt_signals_with_examples(pipeline) -> None:
     for signal in ("stray_fragment", "joint_lowercase", "quote_glued"):
         assert f"   {signal} x" in plain
     assert "commitment, ”said the senior official" in plain  # an example, shown
+
+
+def test_explain_groups_runs_and_counts_by_kind_of_evidence(pipeline) -> None:
+    from conftest import FIXTURES
+
+    path = FIXTURES / "dumps" / "blog-post-with-comments.txt"
+    ex = explain(pipeline, path.read_bytes(), str(path))
+    plain = render(ex, max_run=2)
+    assert "by rules:" in plain and "by structure:" in plain and "menu-run 5" in plain
+    lines = plain.splitlines()
+    first = next(i for i, ln in enumerate(lines) if "- Vegetables" in ln)
+    assert lines[first].endswith("[chrome/menu-run] (5 lines)")
+    assert lines[first + 1].strip() == "4 | Flowers"  # the reason is not repeated
+    assert "… 2 more lines" in plain  # a long run is shortened
+    full = render(ex, full=True, max_run=2)
+    assert "more lines" not in full and " 7 | Contact" in full
+    painted = render(ex, color=True)
+    assert "\x1b[33m" in painted and "\x1b[31m" in painted  # structure and rules differ

@@ -98,8 +98,13 @@ class SiteProfile:
         return ChromeRule(
             id=rule_id, kind="phrase", pattern=self.lines, where="anywhere",
             hosts=(host,) if host else (),
-            description=f"Lines repeated across the {self.pages} pages of {host or self.site}"
+            description=f"Lines repeated across the {self.pages} pages of {self.label(host)}"
             " (learned by cleanpipe learn).")
+
+    def label(self, host: str | None = None) -> str:
+        """The site as a person would name it."""
+        host = host or self.host
+        return host or "the folder " + self.site[len("folder:"):]
 
 
 def _slug(text: str) -> str:
@@ -148,7 +153,7 @@ def profiles_yaml(profiles: Iterable[SiteProfile], min_pages: int, min_share: fl
         count += 1
         rule = profile.rule(host)
         if not rule.hosts:
-            out.append(f"  # {profile.site}: the pages had no url and no --host was given,")
+            out.append(f"  # {profile.label()}: the pages had no url and no --host was given,")
             out.append("  # so this rule applies to every page; add 'hosts: [HOST]' to scope it.")
         out.append(f"  - id: {rule.id}")
         out.append("    kind: phrase")

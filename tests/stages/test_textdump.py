@@ -1,0 +1,152 @@
+"""The structural evidence of the chrome stage on text dumps."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleanpipe.config import load_rules
+from cleanpipe.errors import RulesError
+from cleanpipe.stages.chrome import ChromeSettings, strip_chrome
+from cleanpipe.stages.textdump import (
+    RuleHit,
+    StructureSettings,
+    classify,
+    clean_dump,
+    find_blocks,
+    group_fragments,
+    stopwords,
+)
+from conftest import FIXTURES
+
+DUMPS = FIXTURES / "dumps"
+BLOG = DUMPS / "blog-post-with-comments.txt"
+
+
+def _chrome_input(pipeline, path) -> str:
+    """The text the chrome stage receives for a fixture."""
+    from cleanpipe.learn import chrome_input
+
+    doc = chrome_input(pipeline, path.read_bytes(), str(path))
+    assert doc is not None and doc.kind == "text"
+    return doc.text
+
+
+def test_stopwords_ship_as_data_and_cover_several_languages() -> None:
+    words = stopwords()
+    assert {"the", "und", "les", "que", "het", "что"} <= words
+    assert "garden" not in words
+
+
+def test_fragments_split_at_links_are_glued_back() -> None:
+    lines = ["According to", "The New York Times", "the talks failed.", "", "Sports", "News"]
+    hits = [None] * len(lines)
+    groups = group_fragments(lines, hits, StructureSettings(), stopwords())
+    assert groups == [[0, 1, 2], [4], [5]]
+
+
+def test_a_line_a_phrase_rule_matched_stands_alone() -> None:
+    lines = ["Read the report in", "Share"]
+    hit = RuleHit("news-share-bar", hard=True, whole_line=True)
+    assert group_fragments(lines, [None, hit], StructureSettings(), stopwords()) == [[0], [1]]
+
+
+def test_prose_scores_up_labels_down() -> None:
+    s = StructureSettings()
+    stop = stopwords()
+    words, _, score = classify("The council said on Monday that the bridge would reopen in "
+                               "the spring after the repairs.", s, stop)
+    assert words == 16 and score == 16 * s.good_weight
+    assert classify("Sports", s, stop)[2] == -s.short_penalty
+    assert classify("Ten Best Budget Laptops Reviewed Today", s, stop)[2] == -s.headline_penalty
+
+
+def test_best_block_and_a_second_one_worth_enough() -> None:
+    s = StructureSettings(low_prose_score=10)
+    score = [-3, -3, 40, 30, -3, -20, -3, -3, -3, 25, -3]
+    assert sorted(find_blocks(score, s)) == [(2, 4), (9, 10)]
+    assert find_blocks([-3, -3], s) == []
+
+
+def test_blog_dump_keeps_the_article_with_its_heading_and_list(pipeline) -> None:
+    record = pipeline.process(BLOG.read_bytes(), str(BLOG))
+    text = record["text"]
+    assert text.startswith("Every autumn the same question arrives")
+    assert text.endswith("sturdy plants ready for the border.")
+    for kept in ("Lifting the tubers", "What you will need", "- a marker pen for the labels",
+                 "Storing them in a flat"):
+        assert kept in text.split("\n")
+    for gone in ("By Margaret Holloway", "12 Comments", "I tried the cardboard box method",
+                 "Leave a Reply", "Planting Garlic in October", "Proudly powered by WordPress"):
+        assert gone not in text
+    assert record["title"] == "How to Overwinter Dahlias Without a Cellar | The Allotment Diary"
+
+
+def test_every_removal_names_its_line_in_the_chrome_input(pipeline) -> None:
+    record = pipeline.process(BLOG.read_bytes(), str(BLOG))
+    lines = _chrome_input(pipeline, BLOG).split("\n")
+    removed = {r["line"]: r["rule"] for r in record["removed"] if r["stage"] == "chrome"}
+    for r in record["removed"]:
+        if r["stage"] == "chrome":
+            assert lines[r["line"]] == r["text"]
+    by_text: dict[str, str] = {}
+    for i, rule in sorted(removed.items()):
+        by_text.setdefault(lines[i], rule)
+    assert by_text["By Margaret Holloway"] == "byline"
+    assert by_text["November 3, 2024"] == "dateline"
+    assert by_text["12 Comments"] == "reading-counters"
+    assert by_text["Vegetables"] == "menu-run"
+    # a reader's comment is prose, but it comes after the article's end
+    comment = next(ln for ln in lines if ln.startswith("I tried the cardboard box"))
+    assert by_text[comment] == "after-end-marker"
+    kept = [ln for i, ln in enumerate(lines) if ln.strip() and i not in removed]
+    assert "\n".join(kept) == record["text"].replace("\n\n", "\n")
+
+
+def test_a_page_without_an_article_is_empty_with_a_reason(pipeline) -> None:
+    path = DUMPS / "not-found.txt"
+    record = pipeline.process(path.read_bytes(), str(path))
+    assert record["text"] == ""
+    assert "chrome" in record["reason"]
+    rules = {r["rule"] for r in record["removed"]}
+    assert "too-little-content" in rules and "copyright" in rules
+
+
+def test_structure_can_be_switched_off(pipeline) -> None:
+    text = _chrome_input(pipeline, BLOG)
+    rules = load_rules().rules["chrome"]
+    off = ChromeSettings(structure=StructureSettings(enabled=False))
+    kept, removals = strip_chrome(text, rules, off, kind="text")
+    assert "Vegetables" in kept and "I tried the cardboard box method" in kept[kept.index("I t"):]
+    assert all(r.rule not in ("menu-run", "after-end-marker") for r in removals)
+
+
+def test_text_only_rules_leave_html_text_alone() -> None:
+    rules = load_rules().rules["chrome"]
+    text = "By Margaret Holloway\nNovember 3, 2024\nThe article says something of substance."
+    assert strip_chrome(text, rules, kind="html")[0] == text
+    assert "By Margaret" not in strip_chrome(text, rules, kind="text")[0]
+
+
+def test_structure_settings_are_validated_with_their_place(tmp_path) -> None:
+    (tmp_path / "chrome.yaml").write_text(
+        "stage: chrome\nsettings:\n  structure:\n    tail_discount: 2\n    tail_discont: 1\n")
+    with pytest.raises(RulesError) as err:
+        load_rules(tmp_path)
+    message = str(err.value)
+    assert "chrome.yaml:4" in message and "tail_discount" in message and "out of range" in message
+    assert "did you mean 'tail_discount'" in message
+
+
+def test_structure_overlay_changes_one_key(tmp_path) -> None:
+    (tmp_path / "chrome.yaml").write_text(
+        "stage: chrome\nsettings:\n  structure:\n    inner_run_min: 7\n")
+    structure = load_rules(tmp_path).settings["chrome"].structure
+    assert structure.inner_run_min == 7
+    assert structure.tail_discount == StructureSettings().tail_discount
+
+
+def test_clean_dump_gives_one_reason_per_line() -> None:
+    assert clean_dump([], [], StructureSettings()) == []
+    lines = ["", "Menu", "", "Sports"]
+    assert clean_dump(lines, [None] * 4, StructureSettings()) == [
+        None, "short-outside-main-block", None, "short-outside-main-block"]
