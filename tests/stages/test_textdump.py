@@ -150,3 +150,26 @@ def test_clean_dump_gives_one_reason_per_line() -> None:
     lines = ["", "Menu", "", "Sports"]
     assert clean_dump(lines, [None] * 4, StructureSettings()) == [
         None, "short-outside-main-block", None, "short-outside-main-block"]
+
+
+def test_teaser_headline_words_needs_two_ordered_counts(tmp_path) -> None:
+    (tmp_path / "chrome.yaml").write_text(
+        "stage: chrome\nsettings:\n  structure:\n    teaser_headline_words: [20, 4]\n")
+    with pytest.raises(RulesError, match="teaser_headline_words"):
+        load_rules(tmp_path)
+
+
+def test_a_second_copy_of_the_article_and_a_teaser_list_go() -> None:
+    para = ("The council said on Monday that the old bridge over the river would reopen "
+            "in the spring, once the repairs to its piers are finished.")
+    more = ("Engineers found that the piers had been weakened by decades of floods, and "
+            "the work took far longer than the council had first promised the town.")
+    teasers = []
+    for i in range(3):
+        teasers += [f"Town festival returns to the park in year {i}",
+                    f"Organisers expect record crowds this summer, number {i} says."]
+    lines = [para, "", more, "", "More in Local", "Latest", "", *teasers, "", para, "", more]
+    reasons = clean_dump(lines, [None] * len(lines), StructureSettings())
+    assert reasons[0] is None and reasons[2] is None
+    assert set(reasons[7:13]) == {"teaser-run"}
+    assert reasons[14] == reasons[16] == "duplicate-paragraph"

@@ -35,7 +35,10 @@ SHORT_OUTSIDE = "short-outside-main-block"
 PROSE_OUTSIDE = "prose-outside-main-block"
 AFTER_END = "after-end-marker"
 TOO_LITTLE = "too-little-content"
-EVIDENCE_IDS = (MENU_RUN, SHORT_OUTSIDE, PROSE_OUTSIDE, AFTER_END, TOO_LITTLE)
+DUPLICATE = "duplicate-paragraph"
+TEASERS = "teaser-run"
+EVIDENCE_IDS = (MENU_RUN, SHORT_OUTSIDE, PROSE_OUTSIDE, AFTER_END, TOO_LITTLE, DUPLICATE,
+                TEASERS)
 
 
 def _bounded(lo: float, hi: float | None = None) -> dict[str, float]:
@@ -81,6 +84,13 @@ class StructureSettings:
         ``menu-run`` (else ``short-outside-main-block``); only the reason differs.
     min_output_words: when fewer words than this are kept and none is good prose, the
         page holds no article (an error page, a script shell): nothing is kept.
+    duplicate_min_words: a paragraph of at least this many words that already occurred
+        higher up the page goes (``duplicate-paragraph``): a second copy of the article.
+    teaser_min_pairs / teaser_max_words / teaser_headline_words: this many consecutive
+        pairs of a headline (between the two word counts, no final full stop) and a
+        one-paragraph summary of at most teaser_max_words words are a teaser list
+        (``teaser-run``), not the article, when they follow teaser_gap labels or chrome
+        lines (a "More in World" header), not a paragraph (an article's sections).
     """
 
     enabled: bool = True
@@ -110,6 +120,18 @@ class StructureSettings:
     trail_max_groups: int = field(default=40, metadata=_bounded(0))
     menu_run_min: int = field(default=3, metadata=_bounded(1))
     min_output_words: int = field(default=30, metadata=_bounded(0))
+    duplicate_min_words: int = field(default=8, metadata=_bounded(1))
+    teaser_min_pairs: int = field(default=3, metadata=_bounded(1))
+    teaser_max_words: int = field(default=40, metadata=_bounded(1))
+    teaser_headline_words: tuple[int, ...] = field(default=(4, 20), metadata={"max_items": 2})
+    teaser_gap: int = field(default=2, metadata=_bounded(0))
+
+    def check(self) -> list[str]:
+        lo_hi = self.teaser_headline_words
+        if len(lo_hi) != 2 or not 0 < lo_hi[0] <= lo_hi[1]:
+            return ["key 'teaser_headline_words': expected [LOW, HIGH] word counts, "
+                    f"0 < LOW <= HIGH, got {list(lo_hi)}"]
+        return []
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +312,9 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
             reason[g] = hit.rule
             hard[g] = hit.hard
 
+    _mark_duplicates(text, words, kind, score, reason, hard, s)
+    _mark_teasers(text, words, kind, score, reason, hard, s)
+
     # End of the article: comment threads and teasers after it count for less.
     seen, tail_from = 0, n_groups
     for g, ix in enumerate(groups):
@@ -345,6 +370,52 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
             for i in ix:
                 out[i] = reason[g]
     return out
+
+
+def _mark_duplicates(text: list[str], words: list[int], kind: list[int], score: list[float],
+                     reason: list[str | None], hard: list[bool],
+                     s: StructureSettings) -> None:
+    """A paragraph seen higher up the page is a copy: it scores and goes like chrome."""
+    seen: set[str] = set()
+    for g, t in enumerate(text):
+        if kind[g] == _SHORT or words[g] < s.duplicate_min_words or reason[g] is not None:
+            continue
+        if t in seen:
+            kind[g], score[g], reason[g], hard[g] = _SHORT, -s.chrome_penalty, DUPLICATE, True
+        else:
+            seen.add(t)
+
+
+def _mark_teasers(text: list[str], words: list[int], kind: list[int], score: list[float],
+                  reason: list[str | None], hard: list[bool], s: StructureSettings) -> None:
+    """Runs of (headline, one-paragraph summary) pairs are teasers for other pages."""
+    lo, hi = s.teaser_headline_words
+    n = len(text)
+
+    def headline(g: int) -> bool:
+        return (reason[g] is None and kind[g] != _GOOD and lo <= words[g] <= hi
+                and text[g][-1] not in ".:")
+
+    def after_gap(g: int) -> bool:
+        # teaser lists follow a header or a run of labels, not a paragraph of the article
+        return all(kind[x] == _SHORT and (reason[x] is not None or words[x] < lo)
+                   for x in range(max(0, g - s.teaser_gap), g))
+
+    def summary(g: int) -> bool:
+        return reason[g] is None and kind[g] != _SHORT and words[g] <= s.teaser_max_words
+
+    g = 0
+    while g < n - 1:
+        h = g
+        while h + 1 < n and headline(h) and summary(h + 1):
+            h += 2
+        if (h - g) // 2 >= s.teaser_min_pairs and after_gap(g):
+            for x in range(g, h):
+                kind[x], score[x], reason[x], hard[x] = (_SHORT, -s.short_penalty, TEASERS,
+                                                         False)
+            g = h
+        else:
+            g += 1
 
 
 def _drop_inner_menus(bs: int, be: int, kind: list[int], reason: list[str | None],
