@@ -105,7 +105,7 @@ class StructureSettings:
     good_cap_words: int = field(default=60, metadata=_bounded(1))
     near_weight: float = field(default=0.5, metadata=_bounded(0))
     headline_penalty: float = field(default=2.0, metadata=_bounded(0))
-    short_penalty: float = field(default=3.0, metadata=_bounded(0))
+    short_penalty: float = field(default=4.0, metadata=_bounded(0))
     chrome_penalty: float = field(default=6.0, metadata=_bounded(0))
     rule_max_words: int = field(default=12, metadata=_bounded(1))
     tail_discount: float = field(default=0.3, metadata=_bounded(0, 1))
