@@ -25,3 +25,4 @@ def test_wheel_ships_rules_schema_and_type_marker(tmp_path: Path) -> None:
             assert zf.read(f"cleanpipe/rules/{rel}") == rules_file.read_bytes()
     assert "cleanpipe/schema/article.schema.json" in names
     assert "cleanpipe/py.typed" in names
+    assert "cleanpipe/data/stopwords.txt" in names  # the structure of text dumps needs it
