@@ -406,6 +406,12 @@ class Chrome(Stage):
         # site -> line hashes learned in this batch (cleanpipe run --learn); see learn.py
         self.site_profiles: Mapping[str, frozenset[int]] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        # workers compile their own matchers; a warm memo is not worth shipping
+        state = dict(self.__dict__)
+        state["_matchers"] = {}
+        return state
+
     def matcher(self, host: str | None, kind: str | None) -> ChromeMatcher:
         """The rules compiled for pages of ``host`` and input ``kind``, built once."""
         key = (host, kind)
