@@ -92,3 +92,16 @@ def test_repeat_product_measures_nested_counted_repeats() -> None:
     assert repeat_product("(a{10}|b{20}){3}") == 60
     assert repeat_product(r"[{]{5}\{9999999\}") == 5
     assert repeat_product(r"[]{99999}]x") == 1
+
+
+def test_hosts_without_site_rules_share_one_compiled_matcher() -> None:
+    from cleanpipe.stages.chrome import Chrome
+
+    site = ChromeRule(id="site", kind="phrase", pattern=("Daily Example Sports",),
+                      hosts=("example.com",))
+    plain = ChromeRule(id="share", kind="phrase", pattern=("Share",))
+    stage = Chrome(ChromeSettings(), (site, plain))
+    a, b = stage.matcher("one.example", "text"), stage.matcher("two.example", "text")
+    assert a is b and a.match("Daily Example Sports") is None
+    scoped = stage.matcher("news.example.com", "text")
+    assert scoped is not a and scoped.match("Daily Example Sports") is site

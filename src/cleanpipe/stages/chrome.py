@@ -401,26 +401,40 @@ class Chrome(Stage):
     def __init__(self, settings: ChromeSettings | None = None,
                  rules: tuple[ChromeRule, ...] = ()) -> None:
         super().__init__(settings, rules)
-        # hashing every rule for a cache look-up costs more than cleaning a short page
-        self._matchers: dict[tuple[str | None, str | None], ChromeMatcher] = {}
+        # hashing every rule for a cache look-up costs more than cleaning a short page,
+        # so matchers are kept here, by the site rules that apply and the input kind
+        self._matchers: dict[tuple[tuple[ChromeRule, ...], str | None], ChromeMatcher] = {}
+        self._scoped: dict[str | None, tuple[ChromeRule, ...]] = {}
         # site -> line hashes learned in this batch (cleanpipe run --learn); see learn.py
         self.site_profiles: Mapping[str, frozenset[int]] = {}
 
     def __getstate__(self) -> dict[str, object]:
         # workers compile their own matchers; a warm memo is not worth shipping
         state = dict(self.__dict__)
-        state["_matchers"] = {}
+        state["_matchers"], state["_scoped"] = {}, {}
         return state
 
     def matcher(self, host: str | None, kind: str | None) -> ChromeMatcher:
-        """The rules compiled for pages of ``host`` and input ``kind``, built once."""
-        key = (host, kind)
+        """The rules compiled for pages of ``host`` and input ``kind``, built once.
+
+        Pages whose host no site rule names share one matcher (and its memo): a crawl
+        of a thousand hosts compiles the rules once, not a thousand times.
+        """
+        scoped = self._scoped.get(host)
+        if scoped is None:
+            scoped = tuple(r for r in self.rules if r.hosts and r.applies_to(host))
+            if len(self._scoped) >= 4096:
+                self._scoped.clear()
+            self._scoped[host] = scoped
+        key = (scoped, kind)
         found = self._matchers.get(key)
         if found is None:
-            if len(self._matchers) >= 1024:
+            if len(self._matchers) >= 256:
                 self._matchers.clear()
             found = self._matchers[key] = ChromeMatcher(
-                rules_for_host(self.rules, host, kind), self.settings)
+                tuple(r for r in self.rules
+                      if (not r.hosts or r in scoped) and (not r.inputs or kind in r.inputs)),
+                self.settings)
         return found
 
     def __call__(self, doc: Document) -> Document:
