@@ -38,8 +38,11 @@ batch: $(STAMP)
 	$(BIN)/cleanpipe run --resume -o "$(OUT)" $(if $(JOBS),-j $(JOBS)) \
 		$(if $(STATS),--stats "$(STATS)") $(ARGS) "$(IN)"
 
+# extraction quality and speed, then the language/MT stages: flagged shares of native
+# text, the seed's score and reasons, and what the two stages cost per page
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(DATA)
+	$(BIN)/python bench/mt.py $(DATA)
 
 # batch throughput -j1 vs -j2, peak memory of 20,000 vs 1,000 documents, overhead
 bench-batch: $(STAMP)
