@@ -146,3 +146,20 @@ def test_any_text_gives_a_report_and_repair_only_moves_spaces(text: str,
     fixed, fixes = repair_spacing(text, lang)
     assert "".join(fixed.split()) == "".join(text.split())
     assert bool(fixes) == (fixed != text)
+
+
+def test_word_tables_stay_bounded_over_many_languages() -> None:
+    """A crawl in many languages must not keep every language's word table in a worker."""
+    import wordfreq
+
+    from cleanpipe.stages import translation
+
+    text = SEED.read_text("utf-8")
+    langs = ["en", "fr", "de", "es", "it", "pt", "nl", "pl", "sv", "ru", "tr", "cs", "fi"]
+    for lang in langs:
+        report = translation_signals(text, LanguageResult(lang, 0.9, None, None))
+        assert 0.0 <= report.score <= 1.0
+    assert translation._freq_dict.cache_info().currsize <= 8
+    assert wordfreq.get_frequency_list.cache_info().currsize == 0
+    assert wordfreq.get_frequency_dict.cache_info().currsize == 0
+    assert translation._freq_dict("en", "large").get("the", 0) > 0.01  # still the real table

@@ -199,12 +199,15 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 @functools.lru_cache(maxsize=64)
 def top_words(lang: str, n: int) -> frozenset[str]:
     """The ``n`` most frequent words of ``lang`` (wordfreq), empty for unknown languages."""
-    from wordfreq import top_n_list
+    from wordfreq import get_frequency_list, top_n_list
 
     try:
         return frozenset(top_n_list(lang, n))
     except (LookupError, ValueError):
         return frozenset()
+    finally:
+        # wordfreq keeps every whole table it loaded; only the top words are needed
+        getattr(get_frequency_list, "cache_clear", lambda: None)()
 
 
 _TOKEN_STRIP = ".,;:!?\"'()«»“”„"

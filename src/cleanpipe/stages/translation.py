@@ -489,10 +489,11 @@ def _is_code(text: str, a: int, b: int) -> bool:
     return n >= 3 and n / max(1, b - a) > 0.02
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=8)
 def _freq_dict(lang: str, wordlist: str) -> Mapping[str, float]:
+    """wordfreq's table for ``lang``; at most 8 stay in memory (tens of MB each)."""
     try:
-        from wordfreq import available_languages, get_frequency_dict
+        from wordfreq import available_languages, get_frequency_dict, get_frequency_list
     except ImportError as e:  # pragma: no cover
         raise ImportError(
             "foreign-word detection needs the 'wordfreq' extra: pip install wordfreq"
@@ -500,9 +501,13 @@ def _freq_dict(lang: str, wordlist: str) -> Mapping[str, float]:
     if lang not in available_languages(wordlist):
         return {}
     try:
-        return get_frequency_dict(lang, wordlist)
+        # wordfreq caches every table it ever loaded; a crawl in fifty languages would
+        # keep fifty in each worker. This cache is the bounded one.
+        return getattr(get_frequency_dict, "__wrapped__", get_frequency_dict)(lang, wordlist)
     except (LookupError, ValueError):
         return {}
+    finally:
+        getattr(get_frequency_list, "cache_clear", lambda: None)()
 
 
 def _zipf_to_freq(z: float) -> float:
