@@ -21,13 +21,16 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/cleanpipe run fixtures/pages
 
-# Both use the machine's cores (pytest-xdist). CLEANPIPE_FUZZ picks the hypothesis
-# profile: `make test` runs the "ci" one, `make fuzz` 10,000 cases per stage.
+# Both use the machine's cores (pytest-xdist). CLEANPIPE_FUZZ picks the fuzz profile:
+# `make test` runs "ci" (1,000 hypothesis examples per test, 10,000 mutation cases per
+# stage, seed 0), `make fuzz` "fuzz" (10,000 and 100,000, a new seed unless
+# CLEANPIPE_FUZZ_SEED is set; the seed is printed with the counts).
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto
 
 fuzz: $(STAMP)
-	CLEANPIPE_FUZZ=fuzz $(BIN)/python -m pytest -n auto tests/fuzz
+	CLEANPIPE_FUZZ=fuzz CLEANPIPE_FUZZ_SEED=$${CLEANPIPE_FUZZ_SEED:-$$(date +%s)} \
+		$(BIN)/python -m pytest -n auto tests/fuzz
 
 # `make batch IN=crawl OUT=clean`: clean a folder incrementally. One cleanpipe process
 # for all stale inputs (--resume skips each input whose OUT/<path>.json is not older

@@ -85,16 +85,24 @@ def hostile_folder(root: Path) -> Path:
     return d
 
 
-# --- fuzzing: hypothesis profiles and a count of generated cases per stage ------------
+# --- fuzzing: profiles, a seed, and a count of generated cases per stage ---------------
 #
 # CLEANPIPE_FUZZ picks the profile: "ci" (the default, what `make test` runs), "fuzz"
-# (`make fuzz`, 10,000 cases per stage) or "quick" (while editing). Each fuzz test
-# calls ``fuzz_case(stage)`` once per generated case; the counts are printed at the end.
+# (`make fuzz`) or "quick" (while editing). Hypothesis runs FUZZ_PROFILES[profile]
+# examples per test; the mutation generator MUTANT_CASES[profile] cases per stage, from
+# CLEANPIPE_FUZZ_SEED (0 unless set). Each fuzz test calls ``fuzz_case(stage, engine)``
+# once per case; the counts are printed at the end of the run.
 
-FUZZ_PROFILES = {"quick": 200, "ci": 1_000, "fuzz": 10_000}
+FUZZ_PROFILES = {"quick": 100, "ci": 1_000, "fuzz": 10_000}
+MUTANT_PROFILES = {"quick": 500, "ci": 10_000, "fuzz": 100_000}
 FUZZ_PROFILE = os.environ.get("CLEANPIPE_FUZZ", "ci")
 if FUZZ_PROFILE not in FUZZ_PROFILES:
     raise SystemExit(f"CLEANPIPE_FUZZ={FUZZ_PROFILE!r}: expected one of {sorted(FUZZ_PROFILES)}")
+MUTANT_CASES = MUTANT_PROFILES[FUZZ_PROFILE]
+try:
+    FUZZ_SEED = int(os.environ.get("CLEANPIPE_FUZZ_SEED") or 0)
+except ValueError:
+    raise SystemExit("CLEANPIPE_FUZZ_SEED: expected an integer") from None
 for _name, _count in FUZZ_PROFILES.items():
     settings.register_profile(
         _name, max_examples=_count, deadline=None, print_blob=True,
@@ -107,9 +115,9 @@ settings.load_profile(FUZZ_PROFILE)
 FUZZ_COUNTS: collections.Counter[str] = collections.Counter()
 
 
-def fuzz_case(stage: str) -> None:
+def fuzz_case(stage: str, engine: str = "hypothesis") -> None:
     """Count one generated case for ``stage`` (printed in the terminal summary)."""
-    FUZZ_COUNTS[stage] += 1
+    FUZZ_COUNTS[f"{stage}\t{engine}"] += 1
 
 
 def pytest_sessionfinish(session) -> None:  # noqa: ANN001
@@ -130,9 +138,19 @@ def pytest_testnodedown(node, error) -> None:  # noqa: ANN001
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
     if not FUZZ_COUNTS:
         return
+    table: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for key, count in FUZZ_COUNTS.items():
+        stage, engine = key.split("\t")
+        table[stage][engine] += count
     tr = terminalreporter
     tr.section(f"fuzz: generated cases per stage (profile {FUZZ_PROFILE!r}, "
-               f"{FUZZ_PROFILES[FUZZ_PROFILE]} each)")
-    for stage, count in sorted(FUZZ_COUNTS.items()):
-        tr.write_line(f"  {stage:<22} {count:>7}")
-    tr.write_line(f"  {'total':<22} {sum(FUZZ_COUNTS.values()):>7}")
+               f"seed {FUZZ_SEED})")
+    tr.write_line(f"  {'stage':<18} {'hypothesis':>10} {'mutation':>9} {'total':>8}")
+    for stage, counts in sorted(table.items()):
+        tr.write_line(f"  {stage:<18} {counts['hypothesis']:>10} {counts['mutation']:>9} "
+                      f"{sum(counts.values()):>8}")
+    totals = collections.Counter[str]()
+    for counts in table.values():
+        totals.update(counts)
+    tr.write_line(f"  {'total':<18} {totals['hypothesis']:>10} {totals['mutation']:>9} "
+                  f"{sum(totals.values()):>8}")
