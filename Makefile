@@ -46,6 +46,7 @@ batch: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(DATA)
 	$(BIN)/python bench/mt.py $(DATA)
+	$(BIN)/python bench/learn.py $(DATA)
 
 # batch throughput -j1 vs -j2, peak memory of 20,000 vs 1,000 documents, overhead
 bench-batch: $(STAMP)
