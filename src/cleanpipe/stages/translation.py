@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
+import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -339,6 +341,37 @@ def _caps_re(lang: str) -> re.Pattern[str]:
 
 
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+")
+_URL_MARKS = ("://", "www.", "@")
+_SPACE_RE = re.compile(r"\s")
+
+
+def _blank_urls(text: str) -> str:
+    """``text`` with URLs and e-mail addresses (``URL_RE``) blanked, offsets kept.
+
+    ``URL_RE`` never matches across white space and needs ``://``, ``www.`` or ``@``, so
+    only the runs of non-space around those marks are searched: over the whole text,
+    its e-mail half would retry every word of a page that holds one ``@``.
+    """
+    runs: set[tuple[int, int]] = set()
+    for mark in _URL_MARKS:
+        i = text.find(mark)
+        while i >= 0:
+            start = i
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            m = _SPACE_RE.search(text, i)
+            end = m.start() if m else len(text)
+            runs.add((start, end))
+            i = text.find(mark, end)
+    if not runs:
+        return text
+    parts, pos = [], 0
+    for start, end in sorted(runs):
+        parts.append(text[pos:start])
+        parts.append(URL_RE.sub(lambda m: " " * len(m.group()), text[start:end]))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 CODEY_RE = re.compile(r"[{}=;<>_]|\w\(")
 
 WIDGET_LINE_RE = re.compile(
@@ -483,10 +516,9 @@ _CODE_CHARS_RE = re.compile(r"[{}();=<>\[\]|`$\\]|//|=>|::|&&")
 _CODE_LINE_RE = re.compile(r"[={}<>;\[\]]|\w\(|\):")
 
 
-def _is_code(text: str, a: int, b: int) -> bool:
+def _is_code(n_code_chars: int, length: int) -> bool:
     """A paragraph that looks like code, markup or a data table (many syntax characters)."""
-    n = len(_CODE_CHARS_RE.findall(text, a, b))
-    return n >= 3 and n / max(1, b - a) > 0.02
+    return n_code_chars >= 3 and n_code_chars / max(1, length) > 0.02
 
 
 @functools.lru_cache(maxsize=8)
@@ -508,6 +540,14 @@ def _freq_dict(lang: str, wordlist: str) -> Mapping[str, float]:
         return {}
     finally:
         getattr(get_frequency_list, "cache_clear", lambda: None)()
+
+
+@functools.lru_cache(maxsize=32)
+def _source_common(langs: tuple[str, ...], min_freq: float) -> frozenset[str]:
+    """The words at least ``min_freq`` frequent in any of ``langs`` (wordfreq "small"
+    lists): a page's words are intersected with it at once, not looked up one by one."""
+    return frozenset(w for lang in langs for w, f in _freq_dict(lang, "small").items()
+                     if f >= min_freq)
 
 
 def _zipf_to_freq(z: float) -> float:
@@ -635,6 +675,9 @@ def _quote_table(lang: str | None) -> tuple[dict[str, str], frozenset[str]]:
     return {"“": "”", "«": "»", "„": "“"}, frozenset()
 
 
+_QUOTE_CHAR_RE = re.compile('["“”„«»]')
+
+
 def _quote_signals(
     text: str, spans: Sequence[tuple[int, int]], lang: str | None, hits: _Hits
 ) -> None:
@@ -660,13 +703,16 @@ def _quote_signals(
         para = text[a:b]
         if not any(q in para for q in '"“”„«»'):
             continue
-        for k, ch in enumerate(para):
-            if ch not in '"“”„«»':
-                continue
+        for m in _QUOTE_CHAR_RE.finditer(para):
+            k = m.start()
+            ch = para[k]
             nxt = para[k + 1] if k + 1 < len(para) else " "
             prv = para[k - 1] if k > 0 else " "
             if ch == '"':
-                if para[:k].rstrip()[-1:].isdigit():
+                j = k - 1
+                while j >= 0 and para[j].isspace():
+                    j -= 1
+                if j >= 0 and para[j].isdigit():
                     continue  # inch mark: 57 5/8 "
                 ls = para.rfind("\n", 0, k) + 1
                 le = para.find("\n", k)
@@ -780,11 +826,7 @@ def _lexical_signals(
 ) -> None:
     if lang is None or lang in _NO_SPACE_LANGS:
         return
-    clean = (
-        URL_RE.sub(lambda m: " " * len(m.group()), text)
-        if ("://" in text or "www." in text or "@" in text)
-        else text
-    )
+    clean = _blank_urls(text)
     # missing space after a full stop ("end.The")
     for m in MISSING_SPACE_RE.finditer(clean):
         i = m.start()
@@ -818,7 +860,8 @@ def _lexical_signals(
     # doubled words ("the the"): adjacent equal tokens, checked on the lowercased token list
     ok = _DOUBLE_OK.get(lang, frozenset()) | _DOUBLE_OK_ALL
     lows = clean.lower().split()
-    for k in [k for k in range(len(lows) - 1) if lows[k] == lows[k + 1]]:
+    for k in itertools.compress(range(len(lows) - 1),
+                                map(operator.eq, lows, itertools.islice(lows, 1, None))):
         w = lows[k]
         if len(w) < 2 or not w.isalpha() or w in ok:
             continue
@@ -862,20 +905,15 @@ def _lexical_signals(
             if m.group("pro") or verb in _INVERSION_STRICT_EN:
                 hits.add("reporting_inversion", text, m.start(), m.end())
         for m in _DOUBLE_SUBJECT_RE.finditer(text):
-            hits.add("reporting_inversion", text, m.start(), m.end())
+            hits.add("reporting_inversion", text, m.start("v"), m.end("v"))
     # source-language words left untranslated in target-language text
     if have_target:
-        srcs = [s for s in cfg.foreign_words.source_languages if s != lang]
-        src_dicts = [(s, _freq_dict(s, "small")) for s in srcs]
+        srcs = tuple(s for s in cfg.foreign_words.source_languages if s != lang)
         tmax = _zipf_to_freq(cfg.foreign_words.target_max_zipf)
-        smin = _zipf_to_freq(cfg.foreign_words.source_min_zipf)
-        cands = {t.strip(_TOKEN_STRIP) for t in set(clean.split())}
-        foreign = set()
-        for w in cands:
-            if len(w) < 4 or not w.isalpha() or not w.islower() or target.get(w, 0.0) > tmax:
-                continue
-            if any(d.get(w, 0.0) >= smin for _, d in src_dicts):
-                foreign.add(w)
+        common = _source_common(srcs, _zipf_to_freq(cfg.foreign_words.source_min_zipf))
+        cands = {t.strip(_TOKEN_STRIP) for t in set(clean.split())} & common
+        foreign = {w for w in cands if len(w) >= 4 and w.isalpha() and w.islower()
+                   and target.get(w, 0.0) <= tmax}
         if foreign:
             _foreign_in_context(text, clean, spans, lang, foreign, target, cfg, hits)
 
@@ -923,10 +961,12 @@ def _foreign_in_context(
 _INVERSION_RE = re.compile(
     rf"[,”\"]\s+(?P<v>{_INVERSION_VERBS_EN})\s+(?:(?P<pro>he|she|they)\s+(?:the|a|an)\s|(?:the|a|an|his|her|their|its|this|our|one)\s+[a-z])"
 )
+# "he said the official.": the hit is group v, from the verb on; the pattern opens with the
+# literal "he " (then checks "he"/"she" is a word) so the search jumps from one to the next
 _DOUBLE_SUBJECT_RE = re.compile(
-    r"(?:(?<=\bhe )|(?<=\bshe ))"
+    r"he (?:(?<=\bhe )|(?<=\bshe ))(?P<v>"
     r"(?:said|added|told|warned|explained|indicated|stressed|declared)[.,]?[ \u00a0]+"
-    r"(?:the|a|an|this|our)(?:\s+[a-z][\w-]*){1,3}\.(?=\s|$)"
+    r"(?:the|a|an|this|our)(?:\s+[a-z][\w-]*){1,3}\.)(?=\s|$)"
 )
 
 
@@ -985,12 +1025,28 @@ def _widget_signals(
 # --------------------------------------------------------------------------- main entry
 
 
+def _code_counts(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """How many code characters (``_CODE_CHARS_RE``) each span holds, from one scan of
+    ``text``: paragraphs are separated by white space, which no code token contains, so
+    the scan finds in each span what a scan of the span alone would."""
+    counts = [0] * len(spans)
+    if not spans:
+        return counts
+    starts = [a for a, _ in spans]
+    for m in _CODE_CHARS_RE.finditer(text, spans[0][0], spans[-1][1]):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.end() <= spans[i][1]:
+            counts[i] += 1
+    return counts
+
+
 def _blank_code(text: str, spans: Sequence[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
     """The text with code-like paragraphs blanked in place (offsets kept), and the prose spans.
 
     Code is full of straight quotes, `` : `` and camelCase; only prose is evidence.
     """
-    prose = [(a, b) for a, b in spans if not _is_code(text, a, b)]
+    counts = _code_counts(text, spans)
+    prose = [(a, b) for (a, b), n in zip(spans, counts, strict=True) if not _is_code(n, b - a)]
     if len(prose) == len(spans):
         return text, prose
     keep = set(prose)
