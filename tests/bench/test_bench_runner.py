@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cleanpipe import load_rules
 from cleanpipe.bench.data import Page
-from cleanpipe.bench.runner import language_section, score_words, without_stages
+from cleanpipe.bench.runner import language_section, score_words, warm_up, without_stages
 from cleanpipe.bench.systems import Extraction
 
 
@@ -71,3 +72,19 @@ def test_language_section_shares_and_stage_cost() -> None:
     assert section["machine_translated"]["trafilatura-half"]["share"] == 0.5
     assert section["html_pages"] == 3
     assert isinstance(section["ms_per_html_page"], float)
+
+
+def test_warm_up_runs_a_copy_and_leaves_the_measured_pipeline_cold() -> None:
+    """The text-path figure is taken after warm_up: per-process loading is paid, but the
+    measured pipeline has not met the dumps' lines yet (its chrome memo is empty)."""
+    from cleanpipe import Pipeline
+
+    root = Path(__file__).resolve().parents[2] / "fixtures" / "dumps"
+    dumps = [(page(p.stem, "", "article"), p.read_text(encoding="utf-8"))
+             for p in sorted(root.glob("*.txt"))]
+    pipe = Pipeline.from_rules()
+    assert warm_up(pipe, dumps) > 0
+    chrome = next(stage for stage in pipe.stages if stage.name == "chrome")
+    assert chrome._matchers == {}
+    assert pipe.process(dumps[0][1].encode("utf-8"))["text"]
+    assert chrome._matchers
