@@ -9,6 +9,7 @@ ship their models inside their packages; neither touches the network.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -79,8 +80,11 @@ _TAG = re.compile(r"[a-z]{2,3}")
 _ALIASES = {"iw": "he", "in": "id", "ji": "yi", "nb": "no", "nn": "no"}
 
 
-def _letters(text: str, limit: int = 2000) -> int:
-    return len(_LETTER.findall(text, 0, limit))
+def _has_letters(text: str, n: int, limit: int = 2000) -> bool:
+    """True when the first ``limit`` characters of ``text`` hold at least ``n`` letters
+    (the search stops at the ``n``-th, rather than listing every letter)."""
+    found = _LETTER.finditer(text, 0, limit)
+    return sum(1 for _ in itertools.islice(found, n)) >= n
 
 
 def primary_subtag(code: str | None) -> str | None:
@@ -169,7 +173,7 @@ def detect_language(text: str, settings: LanguageSettings | None = None,
                     backend: LanguageBackend | None = None) -> tuple[str, float]:
     """The language of a whole text as ``(subtag, probability)``; ``("und", 0.0)`` if unsure."""
     settings = settings or LanguageSettings()
-    if _letters(text) < settings.min_doc_letters:
+    if not _has_letters(text, settings.min_doc_letters):
         return UNDETERMINED, 0.0
     backend = backend or get_backend(settings.backend)
     return backend.detect(_sample(text, settings.sample_chars))
