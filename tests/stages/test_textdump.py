@@ -173,3 +173,15 @@ def test_a_second_copy_of_the_article_and_a_teaser_list_go() -> None:
     assert reasons[0] is None and reasons[2] is None
     assert set(reasons[7:13]) == {"teaser-run"}
     assert reasons[14] == reasons[16] == "duplicate-paragraph"
+
+
+def test_a_title_case_headline_is_not_prose_however_many_function_words() -> None:
+    s = StructureSettings()
+    stop = stopwords()
+    headline = "Police: 2 In Custody After Death Of A Student-Athlete At The University"
+    assert classify(headline, s, stop)[2] == -s.headline_penalty
+    # German capitalises its nouns, a sentence still ends in a full stop: both stay prose
+    german = ("Die Stadt hat am Montag beschlossen, dass die alte Brücke über den Fluss im "
+              "Frühjahr wieder geöffnet wird")
+    assert classify(german, s, stop)[2] > 0
+    assert classify(headline + ".", s, stop)[2] > 0

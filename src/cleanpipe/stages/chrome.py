@@ -344,6 +344,9 @@ def strip_with(matcher: ChromeMatcher, text: str, kind: str | None = None,
 
         def judge(group: str) -> RuleHit | None:
             rule = matcher.match(group)
+            if rule is None and (group[0] in _FRAME or group[-1] in _FRAME):
+                group = group.strip(_FRAME)  # "[ 167 comments ]" is "167 comments"
+                rule = matcher.match(group) if group else None
             return None if rule is None else RuleHit(
                 rule.id, rule.where == "anywhere", matcher.ends_article(group),
                 rule.kind == "phrase")

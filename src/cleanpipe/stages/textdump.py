@@ -91,6 +91,9 @@ class StructureSettings:
         one-paragraph summary of at most teaser_max_words words are a teaser list
         (``teaser-run``), not the article, when they follow teaser_gap labels or chrome
         lines (a "More in World" header), not a paragraph (an article's sections).
+    title_case_share: a group without terminal punctuation in which at least this share
+        of the words start with a capital is a headline or a link title, not prose,
+        however many function words it has ("Police: 2 In Custody After Death Of ...").
     """
 
     enabled: bool = True
@@ -125,6 +128,7 @@ class StructureSettings:
     teaser_max_words: int = field(default=40, metadata=_bounded(1))
     teaser_headline_words: tuple[int, ...] = field(default=(4, 20), metadata={"max_items": 2})
     teaser_gap: int = field(default=2, metadata=_bounded(0))
+    title_case_share: float = field(default=0.7, metadata=_bounded(0, 1))
 
     def check(self) -> list[str]:
         lo_hi = self.teaser_headline_words
@@ -227,11 +231,24 @@ def classify(text: str, settings: StructureSettings,
             kind = _GOOD
         elif text[-1] in _TERMINAL or share >= s.near_min_stop:
             kind = _NEAR
+        if kind != _SHORT and text[-1] not in _TERMINAL and _title_case(text, s.title_case_share):
+            kind = _SHORT  # a headline or a link title in Title Case, not a sentence
     if kind == _GOOD:
         return nw, kind, s.good_weight * min(nw, s.good_cap_words)
     if kind == _NEAR:
         return nw, kind, s.near_weight * nw
     return nw, kind, -(s.headline_penalty if nw >= s.near_min_words else s.short_penalty)
+
+
+def _title_case(text: str, share: float) -> bool:
+    """True when at least ``share`` of the words that start with a letter are capitalised."""
+    caps = letters = 0
+    for w in text.split():
+        c = w[0]
+        if c.isalpha():
+            letters += 1
+            caps += c.isupper()
+    return letters > 0 and caps >= share * letters
 
 
 def _menu_like(text: str, stop: frozenset[str]) -> bool:
@@ -296,6 +313,7 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
     reason: list[str | None] = [None] * n_groups
     hard = [False] * n_groups
     memo: dict[str, tuple[int, int, float]] = {}  # menus repeat within a page
+    ghit: list[RuleHit | None] = [None] * n_groups
     for g, ix in enumerate(groups):
         t = text[g]
         found = memo.get(t)
@@ -306,6 +324,7 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
             hit = hits[ix[0]]
         else:
             hit = judge(t) if judge is not None and words[g] <= s.rule_max_words else None
+        ghit[g] = hit
         if hit is not None:
             kind[g] = _SHORT
             score[g] = -s.chrome_penalty
@@ -317,11 +336,11 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
 
     # End of the article: comment threads and teasers after it count for less.
     seen, tail_from = 0, n_groups
-    for g, ix in enumerate(groups):
+    for g in range(n_groups):
         if kind[g] == _GOOD:
             seen += words[g]
             continue
-        hit = hits[ix[0]]
+        hit = ghit[g]
         if (hit is not None and hit.ends_article and seen >= s.end_marker_min_prose
                 and words[g] <= s.end_marker_max_words):
             tail_from = g
