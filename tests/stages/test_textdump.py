@@ -185,3 +185,13 @@ def test_a_title_case_headline_is_not_prose_however_many_function_words() -> Non
               "Frühjahr wieder geöffnet wird")
     assert classify(german, s, stop)[2] > 0
     assert classify(headline + ".", s, stop)[2] > 0
+
+
+def test_prose_that_does_not_end_like_a_sentence_scores_less() -> None:
+    s = StructureSettings()
+    stop = stopwords()
+    headline = "Why the fast food chains of the country will do anything to win in China"
+    words, _, score = classify(headline, s, stop)
+    assert score == pytest.approx(words * s.good_weight * s.open_good_factor)
+    for closed in (headline + ".", headline + ":"):
+        assert classify(closed, s, stop)[2] == (words * s.good_weight)

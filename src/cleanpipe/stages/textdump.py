@@ -59,6 +59,9 @@ class StructureSettings:
         many CJK characters make good prose, and this many count as one word.
     good_weight / good_cap_words: score per word of good prose, counting at most this
         many words (one huge paragraph must not outweigh everything else).
+    open_good_factor: good prose that does not end like a sentence (no final . ! ? or
+        quote, nor a : or ; introducing a list) scores this share of good_weight: teaser
+        headlines and link lists are long enough to be prose, but open-ended.
     near_weight: score per word of near prose.
     headline_penalty: (subtracted) a group of near_min_words+ words that is neither good
         nor near prose: teaser headlines, link titles.
@@ -128,6 +131,7 @@ class StructureSettings:
     teaser_max_words: int = field(default=40, metadata=_bounded(1))
     teaser_headline_words: tuple[int, ...] = field(default=(4, 20), metadata={"max_items": 2})
     teaser_gap: int = field(default=2, metadata=_bounded(0))
+    open_good_factor: float = field(default=0.6, metadata=_bounded(0, 1))
     title_case_share: float = field(default=0.7, metadata=_bounded(0, 1))
 
     def check(self) -> list[str]:
@@ -166,6 +170,7 @@ def stopwords() -> frozenset[str]:
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _TERMINAL = frozenset(".!?。！？…\"'”’»)")
+_CLOSED = _TERMINAL | frozenset(":;")  # a sentence, or one that introduces a list
 _CLOSE_START = frozenset(",.;:!?)]}»”’%")
 _OPEN_END = frozenset("([{«“‘-–—/,:")
 _BULLET = re.compile(r"^(?:[-–—•·*▪►✓✔]\s|\d{1,3}[.)]\s)")
@@ -234,7 +239,8 @@ def classify(text: str, settings: StructureSettings,
         if kind != _SHORT and text[-1] not in _TERMINAL and _title_case(text, s.title_case_share):
             kind = _SHORT  # a headline or a link title in Title Case, not a sentence
     if kind == _GOOD:
-        return nw, kind, s.good_weight * min(nw, s.good_cap_words)
+        w = s.good_weight if text[-1] in _CLOSED else s.good_weight * s.open_good_factor
+        return nw, kind, w * min(nw, s.good_cap_words)
     if kind == _NEAR:
         return nw, kind, s.near_weight * nw
     return nw, kind, -(s.headline_penalty if nw >= s.near_min_words else s.short_penalty)
