@@ -195,3 +195,17 @@ def test_prose_that_does_not_end_like_a_sentence_scores_less() -> None:
     assert score == pytest.approx(words * s.good_weight * s.open_good_factor)
     for closed in (headline + ".", headline + ":"):
         assert classify(closed, s, stop)[2] == (words * s.good_weight)
+
+
+def test_teaser_headlines_as_long_as_sentences_still_make_a_teaser_list() -> None:
+    para = ("The council said on Monday that the old bridge over the river would reopen "
+            "in the spring, once the repairs to its piers are finished.")
+    teasers = []
+    for i in range(3):
+        teasers += [f"Why the town festival in the park is coming back for the year {i}",
+                    f"Organisers expect record crowds this summer, number {i} says."]
+    lines = [para, "", para.replace("Monday", "Tuesday"), "", "More in Local", "Latest", "",
+             *teasers]
+    reasons = clean_dump(lines, [None] * len(lines), StructureSettings())
+    assert reasons[0] is None and reasons[2] is None
+    assert set(reasons[7:13]) == {"teaser-run"}

@@ -90,7 +90,8 @@ class StructureSettings:
     duplicate_min_words: a paragraph of at least this many words that already occurred
         higher up the page goes (``duplicate-paragraph``): a second copy of the article.
     teaser_min_pairs / teaser_max_words / teaser_headline_words: this many consecutive
-        pairs of a headline (between the two word counts, no final full stop) and a
+        pairs of a headline (between the two word counts, not ending like a sentence,
+        however prose-like its words) and a
         one-paragraph summary of at most teaser_max_words words are a teaser list
         (``teaser-run``), not the article, when they follow teaser_gap labels or chrome
         lines (a "More in World" header), not a paragraph (an article's sections).
@@ -418,8 +419,7 @@ def _mark_teasers(text: list[str], words: list[int], kind: list[int], score: lis
     n = len(text)
 
     def headline(g: int) -> bool:
-        return (reason[g] is None and kind[g] != _GOOD and lo <= words[g] <= hi
-                and text[g][-1] not in ".:")
+        return (reason[g] is None and lo <= words[g] <= hi and text[g][-1] not in _CLOSED)
 
     def after_gap(g: int) -> bool:
         # teaser lists follow a header or a run of labels, not a paragraph of the article
