@@ -108,3 +108,16 @@ def test_hosts_without_site_rules_share_one_compiled_matcher() -> None:
     assert a is b and a.match("Daily Example Sports") is None
     scoped = stage.matcher("news.example.com", "text")
     assert scoped is not a and scoped.match("Daily Example Sports") is site
+
+
+def test_teaser_headers_in_other_languages_end_the_article() -> None:
+    from cleanpipe.stages.chrome import ChromeMatcher
+
+    rules = load_rules()
+    text_rules = tuple(r for r in rules.rules["chrome"] if not r.inputs or "text" in r.inputs)
+    matcher = ChromeMatcher(text_rules, rules.settings["chrome"])
+    for header in ("Leia também", "Você pode gostar...", "Lesen Sie auch", "À lire aussi",
+                   "Te puede interesar", "Leggi anche"):
+        assert matcher.ends_article(header), header
+    assert not matcher.ends_article("Leia também o relatório completo, publicado ontem "
+                                    "pelo ministério, com os números de cada região do país.")
