@@ -82,6 +82,7 @@ _TAIL_PATTERNS = (
     r"^(?:subscribe|sign up) (?:to|for) .{0,60}newsletter",
     r"^tell us what you think",
 )
+_TITLE_SEPARATORS = r"\s+[|\-–—:·•»/]\s+|\s*[|·•»]\s*"
 _ARTICLE_TYPE = r'"@type"\s*:\s*\[?\s*"(?:\w*Article|BlogPosting|LiveBlogPosting)"'
 
 
@@ -137,6 +138,14 @@ class ExtractSettings:
         no match (the patterns are user rules).
     max_html_chars: a longer page is cut to this many characters before parsing.
     paragraph_separator: joins the kept lines.
+    title_from_h1: the record's title is the page's first ``<h1>`` when the metadata
+        title contains it (``<title>`` is often the headline plus a site name).
+    title_lone_h1_min_words: ... and also when that ``<h1>`` is the page's only one and
+        has at least this many words (0: only when the title contains it).
+    title_strip_site_name: otherwise cut a leading or trailing segment of the title
+        that names the site (og:site_name, the site name found, or the host name).
+    title_separator_regex: what separates such segments (``" | "``, ``" - "``, ...).
+    heading_trim_chars: trimmed from the ends of ``<h1>`` texts (permalink marks).
     title_max_chars / title_max_words: the first line of a text dump is its title only
         if it is this short, stands alone (a blank line after it) and is one sentence.
     """
@@ -179,6 +188,11 @@ class ExtractSettings:
     regex_timeout: float = field(default=0.05, metadata={"min": 0.001, "max": 10})
     max_html_chars: int = field(default=20_000_000, metadata={"min": 1, "max": 1 << 30})
     paragraph_separator: str = "\n"
+    title_from_h1: bool = True
+    title_lone_h1_min_words: int = field(default=2, metadata={"min": 0, "max": 1_000})
+    title_strip_site_name: bool = True
+    title_separator_regex: str = _TITLE_SEPARATORS
+    heading_trim_chars: str = "¶#"
     title_max_chars: int = field(default=200, metadata={"min": 1, "max": 10_000})
     title_max_words: int = field(default=30, metadata={"min": 1, "max": 1_000})
 
@@ -188,7 +202,8 @@ class ExtractSettings:
                  "head_line_patterns": self.head_line_patterns,
                  "chrome_line_patterns": self.chrome_line_patterns,
                  "tail_line_patterns": self.tail_line_patterns,
-                 "article_type_regex": (self.article_type_regex,)}
+                 "article_type_regex": (self.article_type_regex,),
+                 "title_separator_regex": (self.title_separator_regex,)}
         for key, patterns in lists.items():
             problems += [f"key '{key}': {p}" for p in map(_pattern_problem, patterns) if p]
         from lxml.etree import XPath, XPathSyntaxError
@@ -361,6 +376,43 @@ def _ld_json_matches(tree: Any, pattern: str, timeout: float) -> bool:
     rx = _Matcher((pattern,), timeout)
     return any(script.text and rx.search(script.text)
                for script in tree.iterfind(".//script[@type='application/ld+json']"))
+
+
+def page_title(title: str | None, h1s: list[str], sites: list[str],
+               settings: ExtractSettings) -> str | None:
+    """The record's title: the first ``<h1>`` when the metadata title contains it (or it
+    is the page's only, long enough ``<h1>``), else the title without a segment naming
+    the site ("Headline | Example News" -> "Headline")."""
+    if settings.title_from_h1 and h1s:
+        first = h1s[0]
+        if title and _norm(first) and _norm(first) in _norm(title):
+            return first
+        if len(h1s) == 1 and 0 < settings.title_lone_h1_min_words <= len(first.split()):
+            return first
+    if not title or not settings.title_strip_site_name:
+        return title
+    names = {n.replace(" ", "") for n in map(_norm, sites) if n}
+    if not names:
+        return title
+    rx = _union((settings.title_separator_regex,))
+    try:
+        parts = rx.split(title, timeout=settings.regex_timeout) if rx is not None else []
+    except TimeoutError:
+        return title
+    parts = [p for p in parts if p is not None]
+    if len(parts) < 2:
+        return title
+
+    def names_site(part: str) -> bool:
+        n = _norm(part).replace(" ", "")
+        return bool(n) and any(n in name or name in n for name in names)
+
+    strip = " |-–—:·•»/"
+    if names_site(parts[-1]):
+        return title[: title.rfind(parts[-1])].rstrip(strip) or title
+    if names_site(parts[0]):
+        return title[len(parts[0]):].lstrip(strip) or title
+    return title
 
 
 # ----------------------------------------------------------------------------- pruning
@@ -553,6 +605,7 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
     if tree is None:
         return Extracted(text="", metadata={}, method="none", reason="no HTML tree")
     h1s = [_WS.sub(" ", h.text_content()).strip() for h in tree.iter("h1")][:3]
+    headings = [t for t in (h.strip(settings.heading_trim_chars).strip() for h in h1s) if t]
     article = declares_article(tree, settings)
     meta: dict[str, Any] = {}
     if settings.with_metadata:
@@ -562,6 +615,14 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
             # A bug in a metadata extractor must not cost the page its text (htmldate
             # asserts on some trees, e.g. an XML prolog before <html>...<iframe>).
             meta = {}
+    raw_title = meta.get("title")
+    if settings.with_metadata:
+        sites = [m.get("content") or "" for m in tree.iterfind(".//meta[@property='og:site_name']")]
+        title = page_title(meta.get("title"), headings,
+                           [*sites, meta.get("sitename") or "", meta.get("hostname") or ""],
+                           settings)
+        if title:
+            meta["title"] = title
     removals: list[Removal] = []
     if settings.prune_class_id_patterns or settings.prune_xpaths:
         removals += prune(tree, settings)
@@ -585,7 +646,7 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
         mine, theirs = len(text.strip()), len(other.strip())
         if theirs and ((short and theirs > mine) or mine < settings.fallback_min_ratio * theirs):
             text, method = other, other_method
-    titles = [t for t in [meta.get("title"), *h1s] if t] if settings.drop_title_line else []
+    titles = [t for t in [raw_title, *h1s] if t] if settings.drop_title_line else []
     if settings.title_drop_only_articles and not article:
         titles = []
     text, dropped = filter_lines(text, titles, meta.get("description"), settings)
