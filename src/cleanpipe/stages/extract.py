@@ -24,6 +24,7 @@ import functools
 import importlib
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -83,6 +84,7 @@ _TAIL_PATTERNS = (
     r"^tell us what you think",
 )
 _TITLE_SEPARATORS = r"\s+[|\-–—:·•»/]\s+|\s*[|·•»]\s*"
+_PRODUCT_TYPE = r'"@type"\s*:\s*\[?\s*"(?:Product|ProductGroup|IndividualProduct|Offer)"'
 _ARTICLE_TYPE = r'"@type"\s*:\s*\[?\s*"(?:\w*Article|BlogPosting|LiveBlogPosting)"'
 
 
@@ -115,6 +117,18 @@ class ExtractSettings:
         is kept if it is longer.
     fallback_min_ratio: when above 0, the fallback runs on every page and wins when
         trafilatura's text is shorter than this share of it.
+    second_opinion: on a page that does not declare an article, resiliparse runs too and
+        its text wins when it holds trafilatura's text and much more prose (forum
+        threads, product and service pages whose posts or sections trafilatura cuts).
+    second_opinion_min_ratio: ... resiliparse's text is at least this many times longer;
+    second_opinion_min_cover: ... at least this share of trafilatura's words is in it;
+    second_opinion_min_prose: ... and at least this share of the characters of its lines
+        that trafilatura lacks is prose: lines of ``prose_min_words`` words or more with
+        punctuation (menus and link lists are short lines).
+    second_opinion_skip_ld_regex: no second opinion on a page with a JSON-LD script
+        matching this (a product page: resiliparse adds the shop around the product);
+    second_opinion_skip_type_regex: ... or whose og:type or microdata ``itemtype`` matches
+        this (searched, ignoring case).
     resiliparse_max_depth: on a page nested deeper than this (in lxml's tree, which
         stops at 255 levels) the baseline runs instead of resiliparse, whose C parser
         takes minutes on 100,000 nested tags and cannot be interrupted.
@@ -169,6 +183,13 @@ class ExtractSettings:
     fallback: Literal["resiliparse", "baseline", "none"] = "resiliparse"
     min_text_chars: int = field(default=200, metadata={"min": 0, "max": 1 << 20})
     fallback_min_ratio: float = field(default=0.0, metadata={"min": 0.0, "max": 1.0})
+    second_opinion: bool = True
+    second_opinion_min_ratio: float = field(default=1.3, metadata={"min": 0.0, "max": 1000.0})
+    second_opinion_min_cover: float = field(default=0.95, metadata={"min": 0.0, "max": 1.0})
+    second_opinion_min_prose: float = field(default=0.4, metadata={"min": 0.0, "max": 1.0})
+    second_opinion_skip_ld_regex: str = _PRODUCT_TYPE
+    second_opinion_skip_type_regex: str = r"product|schema\.org/(?:Product|Offer)\b"
+    prose_min_words: int = field(default=12, metadata={"min": 1, "max": 10_000})
     resiliparse_max_depth: int = field(default=200, metadata={"min": 1, "max": 10_000})
     drop_title_line: bool = True
     title_drop_only_articles: bool = True
@@ -203,7 +224,9 @@ class ExtractSettings:
                  "chrome_line_patterns": self.chrome_line_patterns,
                  "tail_line_patterns": self.tail_line_patterns,
                  "article_type_regex": (self.article_type_regex,),
-                 "title_separator_regex": (self.title_separator_regex,)}
+                 "title_separator_regex": (self.title_separator_regex,),
+                 "second_opinion_skip_ld_regex": (self.second_opinion_skip_ld_regex,),
+                 "second_opinion_skip_type_regex": (self.second_opinion_skip_type_regex,)}
         for key, patterns in lists.items():
             problems += [f"key '{key}': {p}" for p in map(_pattern_problem, patterns) if p]
         from lxml.etree import XPath, XPathSyntaxError
@@ -367,6 +390,19 @@ def declares_article(tree: Any, settings: ExtractSettings) -> bool:
         if "article" in (meta.get("content") or "").lower():
             return True
     return _ld_json_matches(tree, settings.article_type_regex, settings.regex_timeout)
+
+
+def skips_second_opinion(tree: Any, settings: ExtractSettings) -> bool:
+    """True when JSON-LD, og:type or a microdata itemtype says the page is a product."""
+    if _ld_json_matches(tree, settings.second_opinion_skip_ld_regex, settings.regex_timeout):
+        return True
+    rx = _Matcher((settings.second_opinion_skip_type_regex,), settings.regex_timeout)
+    if rx.rx is None:
+        return False
+    for meta in tree.iterfind(".//meta[@property='og:type']"):
+        if rx.search(meta.get("content") or ""):
+            return True
+    return any(rx.search(el.get("itemtype") or "") for el in tree.xpath("//*[@itemtype]"))
 
 
 def _ld_json_matches(tree: Any, pattern: str, timeout: float) -> bool:
@@ -533,6 +569,32 @@ def fallback_text(html: str, tree: Any, settings: ExtractSettings) -> tuple[str,
     return baseline(html)[1], "baseline"
 
 
+_PROSE_PUNCT = re.compile(r"[.!?:;,]")
+
+
+def prefer_second_opinion(text: str, other: str, settings: ExtractSettings) -> bool:
+    """True when ``other`` (resiliparse) holds ``text`` (trafilatura) and much more prose:
+    longer by ``second_opinion_min_ratio``, covering ``second_opinion_min_cover`` of its
+    words, with ``second_opinion_min_prose`` of the extra characters in prose lines."""
+    mine, theirs = len(text.strip()), len(other.strip())
+    if not theirs or theirs < settings.second_opinion_min_ratio * max(mine, 1):
+        return False
+    have = Counter(_WORD.findall(text.lower()))
+    if have:
+        found = Counter(_WORD.findall(other.lower()))
+        if sum((have & found).values()) < settings.second_opinion_min_cover * sum(have.values()):
+            return False
+    known = {_norm(line) for line in text.split("\n")}
+    extra = prose = 0
+    for line in other.split("\n"):
+        if not line.strip() or _norm(line) in known:
+            continue
+        extra += len(line)
+        if _words(line) >= settings.prose_min_words and _PROSE_PUNCT.search(line):
+            prose += len(line)
+    return extra > 0 and prose >= settings.second_opinion_min_prose * extra
+
+
 # ----------------------------------------------------------------------------- line filters
 
 
@@ -638,7 +700,9 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
             else (found or {}).get("text")) or ""
     method = "trafilatura"
     short = len(text.strip()) < settings.min_text_chars
-    if settings.fallback != "none" and (short or settings.fallback_min_ratio > 0):
+    second = (settings.second_opinion and settings.fallback == "resiliparse" and not article
+              and not skips_second_opinion(tree, settings))
+    if settings.fallback != "none" and (short or second or settings.fallback_min_ratio > 0):
         try:
             other, other_method = fallback_text(html, tree, settings)
         except Exception:  # noqa: BLE001 - the fallback is a second chance, not a must
@@ -646,6 +710,9 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
         mine, theirs = len(text.strip()), len(other.strip())
         if theirs and ((short and theirs > mine) or mine < settings.fallback_min_ratio * theirs):
             text, method = other, other_method
+        elif (second and not short and other_method == "resiliparse"
+              and prefer_second_opinion(text, other, settings)):
+            text, method = other, "resiliparse:second-opinion"
     titles = [t for t in [raw_title, *h1s] if t] if settings.drop_title_line else []
     if settings.title_drop_only_articles and not article:
         titles = []
