@@ -138,3 +138,70 @@ def test_bad_patterns_are_rule_errors(tmp_path: Path) -> None:
     assert "key 'tail_line_patterns': counted repeats" in found and "nest to" in found
     assert "key 'prune_xpaths': invalid XPath '//div['" in found
     assert "(did you mean 'resiliparse'?)" in problems("  fallback: resiliparce\n")
+
+
+FORUM = (PAGES / "forum-thread.html").read_text("utf-8")
+REPLY = "Feed it more often, or feed it a larger amount of flour"
+
+
+def test_forum_replies_come_from_the_second_opinion() -> None:
+    from cleanpipe.stages.extract import ExtractSettings, extract_html
+
+    settings = ExtractSettings()
+    result = extract_html(FORUM, None, settings)
+    assert result.method == "resiliparse:second-opinion"
+    assert REPLY in result.text and "the acetone smell was gone" in result.text
+    assert "smells sharply of acetone" in result.text  # the question stays
+    alone = extract_html(FORUM, None, dataclasses.replace(settings, second_opinion=False))
+    assert alone.method == "trafilatura"
+    assert "smells sharply of acetone" in alone.text and REPLY not in alone.text
+
+
+@pytest.mark.parametrize("declaration", [
+    '<meta property="og:type" content="article">',
+    '<meta property="og:type" content="product">',
+    '<script type="application/ld+json">{"@type": "Product", "name": "Starter"}</script>',
+])
+def test_no_second_opinion_on_declared_articles_and_products(declaration: str) -> None:
+    from cleanpipe.stages.extract import ExtractSettings, extract_html
+
+    page = FORUM.replace('<meta property="og:type" content="website">', declaration)
+    result = extract_html(page, None, ExtractSettings())
+    assert result.method == "trafilatura"
+    assert REPLY not in result.text
+
+
+def test_second_opinion_needs_more_prose_than_trafilatura() -> None:
+    from cleanpipe.stages.extract import ExtractSettings, prefer_second_opinion
+
+    settings = ExtractSettings()
+    mine = "A question about starters that smell of acetone after feeding, asked here."
+    prose = "Feed it more often, or feed it more flour so it has food between feedings."
+    assert prefer_second_opinion(mine, f"{mine}\n{prose}", settings)
+    menu = "\n".join(["Home", "Latest", "Top", "Log in", "About", "Privacy", "Terms"] * 3)
+    assert not prefer_second_opinion(mine, f"{mine}\n{menu}", settings)  # links, not prose
+    assert not prefer_second_opinion(mine, f"{prose}\n{prose}", settings)  # mine is not in it
+    assert not prefer_second_opinion(mine, mine, settings)  # not longer
+
+
+def test_title_is_the_h1_or_the_title_without_the_site_name() -> None:
+    from cleanpipe.stages.extract import ExtractSettings, extract_html, page_title
+
+    settings = ExtractSettings()
+    assert extract_html(FORUM, None, settings).metadata["title"] == (
+        "Sourdough starter smells like nail polish remover")
+    page = ARTICLE.replace("<title>Rivers rise after the storm</title>",
+                           "<title>Rivers rise after the storm | Example News</title>")
+    assert extract_html(page, None, settings).metadata["title"] == "Rivers rise after the storm"
+    sites = ["Example Travel", "", "travel.example.com"]
+    assert page_title("Cheap flights to Lisbon | Example Travel", [], sites,
+                      settings) == "Cheap flights to Lisbon"
+    assert page_title("Example Travel - Cheap flights to Lisbon", [], sites,
+                      settings) == "Cheap flights to Lisbon"
+    assert page_title("Lisbon: a city guide", [], sites, settings) == "Lisbon: a city guide"
+    # two <h1> the title does not contain: the title stays
+    assert page_title("Cheap flights to Lisbon", ["Menu", "Deals"], sites,
+                      settings) == "Cheap flights to Lisbon"
+    off = dataclasses.replace(settings, title_strip_site_name=False)
+    assert page_title("Cheap flights to Lisbon | Example Travel", [], sites,
+                      off) == "Cheap flights to Lisbon | Example Travel"
