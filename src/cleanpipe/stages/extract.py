@@ -127,6 +127,8 @@ class ExtractSettings:
     second_opinion_min_prose: ... and at least this share of the characters of its lines
         that trafilatura lacks is prose: lines of ``prose_min_words`` words or more with
         punctuation (menus and link lists are short lines).
+    second_opinion_max_chars: no second opinion on a longer page (resiliparse's pass
+        over a huge page runs in C and cannot be interrupted by the time limit);
     second_opinion_skip_ld_regex: no second opinion on a page with a JSON-LD script
         matching this (a product page: resiliparse adds the shop around the product);
     second_opinion_skip_type_regex: ... or whose og:type or microdata ``itemtype`` matches
@@ -189,6 +191,7 @@ class ExtractSettings:
     second_opinion_min_ratio: float = field(default=1.3, metadata={"min": 0.0, "max": 1000.0})
     second_opinion_min_cover: float = field(default=0.95, metadata={"min": 0.0, "max": 1.0})
     second_opinion_min_prose: float = field(default=0.4, metadata={"min": 0.0, "max": 1.0})
+    second_opinion_max_chars: int = field(default=6_000_000, metadata={"min": 0, "max": 1 << 30})
     second_opinion_skip_ld_regex: str = _PRODUCT_TYPE
     second_opinion_skip_type_regex: str = r"product|schema\.org/(?:Product|Offer)\b"
     prose_min_words: int = field(default=12, metadata={"min": 1, "max": 10_000})
@@ -704,6 +707,7 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
     method = "trafilatura"
     short = len(text.strip()) < settings.min_text_chars
     second = (settings.second_opinion and settings.fallback == "resiliparse" and not article
+              and len(html) <= settings.second_opinion_max_chars
               and not skips_second_opinion(tree, settings))
     if settings.fallback != "none" and (short or second or settings.fallback_min_ratio > 0):
         try:
