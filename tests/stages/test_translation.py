@@ -153,13 +153,15 @@ def test_word_tables_stay_bounded_over_many_languages() -> None:
     import wordfreq
 
     from cleanpipe.stages import translation
+    from cleanpipe.stages.language import WORDFREQ_TABLES
 
     text = SEED.read_text("utf-8")
     langs = ["en", "fr", "de", "es", "it", "pt", "nl", "pl", "sv", "ru", "tr", "cs", "fi"]
     for lang in langs:
         report = translation_signals(text, LanguageResult(lang, 0.9, None, None))
         assert 0.0 <= report.score <= 1.0
-    assert translation._freq_dict.cache_info().currsize <= 8
-    assert wordfreq.get_frequency_list.cache_info().currsize == 0
+    assert translation._large_table.cache_info().currsize <= 4
+    assert translation._small_table.cache_info().currsize <= 32
+    assert wordfreq.get_frequency_list.cache_info().currsize <= WORDFREQ_TABLES
     assert wordfreq.get_frequency_dict.cache_info().currsize == 0
-    assert translation._freq_dict("en", "large").get("the", 0) > 0.01  # still the real table
+    assert translation._large_table("en").get("the", 0) > 0.01  # still the real table

@@ -210,8 +210,22 @@ def top_words(lang: str, n: int) -> frozenset[str]:
     except (LookupError, ValueError):
         return frozenset()
     finally:
-        # wordfreq keeps every whole table it loaded; only the top words are needed
-        getattr(get_frequency_list, "cache_clear", lambda: None)()
+        bound_wordfreq_cache(get_frequency_list)
+
+
+#: wordfreq tables kept in wordfreq's own cache, which has no limit of its own.
+WORDFREQ_TABLES = 8
+
+
+def bound_wordfreq_cache(loader: Any) -> None:
+    """Empty wordfreq's cache of whole tables once it holds more than WORDFREQ_TABLES.
+
+    A crawl in fifty languages would otherwise keep fifty tables (tens of MB each) in
+    every worker; below the bound, the language and translation stages share a table.
+    """
+    info = getattr(loader, "cache_info", None)
+    if info is not None and info().currsize > WORDFREQ_TABLES:
+        loader.cache_clear()
 
 
 _TOKEN_STRIP = ".,;:!?\"'()«»“”„"

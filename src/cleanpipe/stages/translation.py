@@ -31,6 +31,7 @@ from cleanpipe.stages.base import Stage
 from cleanpipe.stages.language import (
     LanguageResult,
     LanguageSettings,
+    bound_wordfreq_cache,
     declared_language,
     identify,
     paragraph_spans,
@@ -521,9 +522,8 @@ def _is_code(n_code_chars: int, length: int) -> bool:
     return n_code_chars >= 3 and n_code_chars / max(1, length) > 0.02
 
 
-@functools.lru_cache(maxsize=8)
-def _freq_dict(lang: str, wordlist: str) -> Mapping[str, float]:
-    """wordfreq's table for ``lang``; at most 8 stay in memory (tens of MB each)."""
+def _load_table(lang: str, wordlist: str) -> Mapping[str, float]:
+    """wordfreq's word -> frequency table for ``lang``, empty if wordfreq has none."""
     try:
         from wordfreq import available_languages, get_frequency_dict, get_frequency_list
     except ImportError as e:  # pragma: no cover
@@ -533,20 +533,31 @@ def _freq_dict(lang: str, wordlist: str) -> Mapping[str, float]:
     if lang not in available_languages(wordlist):
         return {}
     try:
-        # wordfreq caches every table it ever loaded; a crawl in fifty languages would
-        # keep fifty in each worker. This cache is the bounded one.
+        # past wordfreq's own cache of dicts, which has no limit: the two below are bounded
         return getattr(get_frequency_dict, "__wrapped__", get_frequency_dict)(lang, wordlist)
     except (LookupError, ValueError):
         return {}
     finally:
-        getattr(get_frequency_list, "cache_clear", lambda: None)()
+        bound_wordfreq_cache(get_frequency_list)
+
+
+@functools.lru_cache(maxsize=4)
+def _large_table(lang: str) -> Mapping[str, float]:
+    """The "large" table of a page's language (tens of MB: at most 4 in memory)."""
+    return _load_table(lang, "large")
+
+
+@functools.lru_cache(maxsize=32)
+def _small_table(lang: str) -> Mapping[str, float]:
+    """The "small" table of a possible source language (a few MB each)."""
+    return _load_table(lang, "small")
 
 
 @functools.lru_cache(maxsize=32)
 def _source_common(langs: tuple[str, ...], min_freq: float) -> frozenset[str]:
     """The words at least ``min_freq`` frequent in any of ``langs`` (wordfreq "small"
     lists): a page's words are intersected with it at once, not looked up one by one."""
-    return frozenset(w for lang in langs for w, f in _freq_dict(lang, "small").items()
+    return frozenset(w for lang in langs for w, f in _small_table(lang).items()
                      if f >= min_freq)
 
 
@@ -869,7 +880,7 @@ def _lexical_signals(
         if dm is None or not dm.group(0)[0].islower():
             continue  # "Ning Ning", "CoreDNS CoreDNS": names and table cells, not MT
         hits.add("doubled_words", text, dm.start(), dm.end())
-    target = _freq_dict(lang, "large")
+    target = _large_table(lang)
     have_target = bool(target)
     # glued tokens where a link was dropped (wordWord), outside code-like paragraphs
     for a, b in spans:
