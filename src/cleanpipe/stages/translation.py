@@ -541,9 +541,10 @@ def _load_table(lang: str, wordlist: str) -> Mapping[str, float]:
         bound_wordfreq_cache(get_frequency_list)
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=12)
 def _large_table(lang: str) -> Mapping[str, float]:
-    """The "large" table of a page's language (tens of MB: at most 4 in memory)."""
+    """The "large" table of a page's language (tens of MB: at most 12 in memory, so the
+    common languages of a mixed crawl stay loaded and only rare ones are reloaded)."""
     return _load_table(lang, "large")
 
 
