@@ -203,29 +203,31 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 @functools.lru_cache(maxsize=64)
 def top_words(lang: str, n: int) -> frozenset[str]:
     """The ``n`` most frequent words of ``lang`` (wordfreq), empty for unknown languages."""
-    from wordfreq import get_frequency_list, top_n_list
+    from wordfreq import top_n_list
 
     try:
         return frozenset(top_n_list(lang, n))
     except (LookupError, ValueError):
         return frozenset()
     finally:
-        bound_wordfreq_cache(get_frequency_list)
+        bound_wordfreq_cache()
 
 
 #: wordfreq tables kept in wordfreq's own cache, which has no limit of its own.
 WORDFREQ_TABLES = 8
 
 
-def bound_wordfreq_cache(loader: Any) -> None:
+def bound_wordfreq_cache() -> None:
     """Empty wordfreq's cache of whole tables once it holds more than WORDFREQ_TABLES.
 
     A crawl in fifty languages would otherwise keep fifty tables (tens of MB each) in
     every worker; below the bound, the language and translation stages share a table.
     """
-    info = getattr(loader, "cache_info", None)
+    from wordfreq import get_frequency_list
+
+    info = getattr(get_frequency_list, "cache_info", None)
     if info is not None and info().currsize > WORDFREQ_TABLES:
-        loader.cache_clear()
+        get_frequency_list.cache_clear()
 
 
 _TOKEN_STRIP = ".,;:!?\"'()«»“”„"

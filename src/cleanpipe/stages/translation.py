@@ -525,7 +525,7 @@ def _is_code(n_code_chars: int, length: int) -> bool:
 def _load_table(lang: str, wordlist: str) -> Mapping[str, float]:
     """wordfreq's word -> frequency table for ``lang``, empty if wordfreq has none."""
     try:
-        from wordfreq import available_languages, get_frequency_dict, get_frequency_list
+        from wordfreq import available_languages, get_frequency_dict
     except ImportError as e:  # pragma: no cover
         raise ImportError(
             "foreign-word detection needs the 'wordfreq' extra: pip install wordfreq"
@@ -538,7 +538,7 @@ def _load_table(lang: str, wordlist: str) -> Mapping[str, float]:
     except (LookupError, ValueError):
         return {}
     finally:
-        bound_wordfreq_cache(get_frequency_list)
+        bound_wordfreq_cache()
 
 
 @functools.lru_cache(maxsize=12)
