@@ -126,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="examples:\n  cleanpipe explain dump.txt\n"
         "  cleanpipe explain --full --color always --rules my-rules/ page.html | less -R\n\n"
         "red: removed by a rule (rules/chrome.yaml or yours); yellow: by the dump's\n"
-        "structure (menu-run, short-/prose-outside-main-block, after-end-marker,\n"
+        "structure (menu-run, short-/prose-outside-main-block, after-end-marker, record-run,\n"
         "too-little-content); cyan: by a learned site profile.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

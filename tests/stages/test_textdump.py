@@ -209,3 +209,54 @@ def test_teaser_headlines_as_long_as_sentences_still_make_a_teaser_list() -> Non
     reasons = clean_dump(lines, [None] * len(lines), StructureSettings())
     assert reasons[0] is None and reasons[2] is None
     assert set(reasons[7:13]) == {"teaser-run"}
+
+
+RECORDS = DUMPS / "opinion-with-more-records.txt"
+
+
+def test_teaser_records_after_a_long_article_go_as_a_record_run(pipeline) -> None:
+    record = pipeline.process(RECORDS.read_bytes(), str(RECORDS))
+    text = RECORDS.read_text("utf-8")
+    paragraphs = [p for p in text.split("\n\n") if len(p.split()) > 30 and "\n" not in p]
+    assert len(paragraphs) == 6
+    assert record["text"].split("\n\n")[:6] == paragraphs  # the article, whole and first
+    removed = {r["text"]: r["rule"] for r in record["removed"] if r["stage"] == "chrome"}
+    summary = next(ln for ln in text.splitlines() if ln.startswith("Shops along"))
+    assert removed[summary] == "record-run"
+    assert "March 3, 2025" not in record["text"]
+
+
+def _dated_records(n: int) -> list[str]:
+    lines = []
+    for i in range(n):
+        lines += [f"Member {i}", f"March {i + 1}, 2025",
+                  f"I have had the same trouble with the printer driver since version {i}, "
+                  "and the only thing that helped was to remove it and install it again.",
+                  ""]
+    return lines
+
+
+def test_records_that_are_the_page_stay() -> None:
+    # a forum thread: the posts are records from the top, with no article before them
+    lines = ["Printer driver keeps crashing", "", *_dated_records(6)]
+    hits = [RuleHit("dateline", False) if ln.startswith("March") else None for ln in lines]
+    reasons = clean_dump(lines, hits, StructureSettings())
+    posts = [i for i, ln in enumerate(lines) if ln.startswith("I have had")]
+    assert all(reasons[i] is None for i in posts)
+
+
+def test_a_comment_thread_longer_than_the_post_does_not_swallow_it() -> None:
+    para = ("The council said on Monday that the old bridge over the river would reopen "
+            "in the spring, once the repairs to its piers are finished and tested.")
+    # the thread's prose outweighs its name labels, so one run would reach across
+    # the header from the article into the comments
+    thread = [ln for ln in _dated_records(4) if not ln.startswith("March")]
+    lines = [para, "", para.replace("Monday", "Tuesday"), "", "4 Comments", "", *thread]
+    hits: list[RuleHit | None] = [None] * len(lines)
+    hits[4] = RuleHit("comments-header", True, ends_article=True)
+    comments = [i for i, ln in enumerate(lines) if ln.startswith("I have had")]
+    swallowed = clean_dump(lines, hits, StructureSettings(head_block_min=1000.0))
+    assert all(swallowed[i] is None for i in comments)
+    reasons = clean_dump(lines, hits, StructureSettings(head_block_min=40.0))
+    assert reasons[0] is None and reasons[2] is None
+    assert all(reasons[i] == "after-end-marker" for i in comments)

@@ -37,8 +37,9 @@ AFTER_END = "after-end-marker"
 TOO_LITTLE = "too-little-content"
 DUPLICATE = "duplicate-paragraph"
 TEASERS = "teaser-run"
+RECORDS = "record-run"
 EVIDENCE_IDS = (MENU_RUN, SHORT_OUTSIDE, PROSE_OUTSIDE, AFTER_END, TOO_LITTLE, DUPLICATE,
-                TEASERS)
+                TEASERS, RECORDS)
 
 
 def _bounded(lo: float, hi: float | None = None) -> dict[str, float]:
@@ -98,6 +99,18 @@ class StructureSettings:
     title_case_share: a group without terminal punctuation in which at least this share
         of the words start with a capital is a headline or a link title, not prose,
         however many function words it has ("Police: 2 In Custody After Death Of ...").
+    head_block_min: when the best run reaches past an end-of-article marker and the best
+        run before the marker scores at least this, that one is the article: a comment
+        thread or teaser list longer than the post cannot swallow it (runs after the
+        marker still join when they score extra_block_share of it).
+    record_rules / record_min_hits / record_max_groups / record_max_prose: a run of
+        records is one of the record_rules (a dateline, a byline, a "Reply" or share
+        button, a counter) matching record_min_hits+ times in a row, at most
+        record_max_groups groups apart with 1 to record_max_prose paragraphs between two
+        hits: comment threads and (headline, author, date, summary) teaser lists.
+    record_min_prose: a run of records that follows at least this many words of good
+        prose ends the article like an end marker (``record-run``); on a forum or a
+        listing the records start before that much prose and stay.
     """
 
     enabled: bool = True
@@ -134,6 +147,14 @@ class StructureSettings:
     teaser_gap: int = field(default=2, metadata=_bounded(0))
     open_good_factor: float = field(default=0.6, metadata=_bounded(0, 1))
     title_case_share: float = field(default=0.7, metadata=_bounded(0, 1))
+    head_block_min: float = field(default=60.0, metadata=_bounded(0))
+    record_min_hits: int = field(default=3, metadata=_bounded(0))
+    record_max_groups: int = field(default=8, metadata=_bounded(1))
+    record_max_prose: int = field(default=2, metadata=_bounded(1))
+    record_min_prose: int = field(default=400, metadata=_bounded(0))
+    record_rules: tuple[str, ...] = ("dateline", "byline", "comment-meta", "counter",
+                                     "reading-counters", "wp-comment-form",
+                                     "news-share-bar", "share-and-account-prefix")
 
     def check(self) -> list[str]:
         lo_hi = self.teaser_headline_words
@@ -278,17 +299,28 @@ def _best_run(score: Sequence[float], lo: int, hi: int) -> tuple[float, int, int
     return best, bs, be
 
 
-def find_blocks(score: Sequence[float], settings: StructureSettings) -> list[tuple[int, int]]:
-    """The group ranges holding the article: the best run and runs worth a share of it."""
+def find_blocks(score: Sequence[float], settings: StructureSettings,
+                tail_from: int | None = None) -> list[tuple[int, int]]:
+    """The group ranges holding the article: the best run and runs worth a share of it.
+
+    With ``tail_from`` (the group of an end-of-article marker), the best run before the
+    marker is the article when it scores at least ``head_block_min``: a comment thread or
+    a teaser list after it cannot join it, only be another run worth a share of it.
+    """
     n = len(score)
     top, start, end = _best_run(score, 0, n)
     if start < 0:
         return []
     if top < settings.low_prose_score:
         return [(0, n)]  # little prose anywhere: a grid or a listing, judged group by group
+    split = n
+    if tail_from is not None and tail_from < n and end > tail_from:
+        head, hs, he = _best_run(score, 0, tail_from)
+        if hs >= 0 and head >= settings.head_block_min:
+            top, start, end, split = head, hs, he, tail_from
     blocks = [(start, end)]
     floor = max(settings.extra_block_min, settings.extra_block_share * top)
-    todo = [(0, start), (end, n)]
+    todo = [(0, start), (end, split), (split, n)]
     while todo:
         lo, hi = todo.pop()
         if hi <= lo:
@@ -352,12 +384,20 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
                 and words[g] <= s.end_marker_max_words):
             tail_from = g
             break
+    # A run of records (comments, teasers) after a long article ends it like a marker.
+    tail_reason = AFTER_END
+    records = _record_run_start(ghit, reason, kind, words, s)
+    if records is not None and records < tail_from:
+        seen = sum(w for w, k in zip(words[:records], kind[:records], strict=True)
+                   if k == _GOOD)
+        if seen >= s.record_min_prose:
+            tail_from, tail_reason = records, RECORDS
     for g in range(tail_from, n_groups):
         if score[g] > 0:
             score[g] *= s.tail_discount
 
     keep = [False] * n_groups
-    blocks = find_blocks(score, s)
+    blocks = find_blocks(score, s, tail_from)
     in_block = [False] * n_groups
     for bs, be in blocks:
         for g in range(bs, be):
@@ -389,7 +429,7 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
             if keep[g]:
                 keep[g], reason[g] = False, TOO_LITTLE
 
-    _name_structural_reasons(keep, reason, kind, tail_from, s)
+    _name_structural_reasons(keep, reason, kind, tail_from, tail_reason, s)
     out: list[str | None] = [None] * len(lines)
     for g, ix in enumerate(groups):
         if not keep[g]:
@@ -443,6 +483,41 @@ def _mark_teasers(text: list[str], words: list[int], kind: list[int], score: lis
             g += 1
 
 
+def _record_run_start(ghit: list[RuleHit | None], reason: list[str | None], kind: list[int],
+                      words: list[int], s: StructureSettings) -> int | None:
+    """The first group of a run of records: the same rule (a dateline, a byline, a share
+    bar, a "Reply" button) matching record_min_hits+ times in a row, with one to
+    record_max_prose paragraphs and at most record_max_groups groups between two hits.
+
+    Comment threads and teaser lists (headline, author, date, summary) have that shape;
+    an article's paragraphs do not. ``None`` when the page has no such run.
+    """
+    if s.record_min_hits <= 0:
+        return None
+    last: dict[str, tuple[int, int, int]] = {}  # rule -> (first hit of chain, hits, last hit)
+    prose_since: dict[str, int] = {}
+    best: int | None = None
+    for g, hit in enumerate(ghit):
+        if hit is None or reason[g] != hit.rule or hit.rule not in s.record_rules:
+            if kind[g] != _SHORT:
+                for r in prose_since:
+                    prose_since[r] += 1
+            continue
+        r = hit.rule
+        chain = last.get(r)
+        between = prose_since.get(r, 0)
+        if (chain is not None and g - chain[2] <= s.record_max_groups
+                and 1 <= between <= s.record_max_prose):
+            chain = (chain[0], chain[1] + 1, g)
+        else:
+            chain = (g, 1, g)
+        last[r] = chain
+        prose_since[r] = 0
+        if chain[1] >= s.record_min_hits and (best is None or chain[0] < best):
+            best = chain[0]
+    return best
+
+
 def _drop_inner_menus(bs: int, be: int, kind: list[int], reason: list[str | None],
                       keep: list[bool], text: list[str], s: StructureSettings,
                       stop: frozenset[str]) -> None:
@@ -462,7 +537,8 @@ def _drop_inner_menus(bs: int, be: int, kind: list[int], reason: list[str | None
 
 
 def _name_structural_reasons(keep: list[bool], reason: list[str | None], kind: list[int],
-                             tail_from: int, s: StructureSettings) -> None:
+                             tail_from: int, tail_reason: str,
+                             s: StructureSettings) -> None:
     """Give every dropped group without a rule a structural reason, in one pass."""
     n = len(keep)
     g = 0
@@ -471,7 +547,7 @@ def _name_structural_reasons(keep: list[bool], reason: list[str | None], kind: l
             g += 1
             continue
         if kind[g] != _SHORT:
-            reason[g] = AFTER_END if g >= tail_from else PROSE_OUTSIDE
+            reason[g] = tail_reason if g >= tail_from else PROSE_OUTSIDE
             g += 1
             continue
         h = g
