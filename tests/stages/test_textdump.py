@@ -260,3 +260,23 @@ def test_a_comment_thread_longer_than_the_post_does_not_swallow_it() -> None:
     reasons = clean_dump(lines, hits, StructureSettings(head_block_min=40.0))
     assert reasons[0] is None and reasons[2] is None
     assert all(reasons[i] == "after-end-marker" for i in comments)
+
+
+TABLE = DUMPS / "review-with-spec-table.txt"
+
+
+def test_a_table_of_short_cells_with_numbers_is_not_a_menu(pipeline) -> None:
+    text = _chrome_input(pipeline, TABLE)
+    rules = load_rules().rules["chrome"]
+    settings = load_rules().settings["chrome"]
+    cells = ["Packed weight", "1.2 kg", "Floor area", "2.8 m²", "Peak height", "105 cm"]
+    kept, removals = strip_chrome(text, rules, settings, kind="text")
+    assert "\n".join(cells) in kept
+    assert {r.text: r.rule for r in removals}["Tents"] == "menu-run"  # the real menu goes
+    off = ChromeSettings(structure=StructureSettings(table_digit_share=1.0))
+    kept_off, removals_off = strip_chrome(text, rules, off, kind="text")
+    assert "Packed weight" not in kept_off
+    assert {r.text: r.rule for r in removals_off}["Packed weight"] == "menu-run"
+    # the prose around the table stays either way
+    for para in (p for p in TABLE.read_text("utf-8").split("\n\n") if len(p.split()) > 30):
+        assert para in kept and para in kept_off

@@ -80,6 +80,9 @@ class StructureSettings:
         product grid, a listing): the whole page is the block, minus chrome and menus.
     inner_run_min: inside a block, this many consecutive short groups without terminal
         punctuation, bullet or function word are a menu and go (``menu-run``).
+    table_digit_share: ... unless at least this share of them hold a digit: then they
+        are the cells of a table (specifications, sizes, prices) and stay; 1 turns the
+        exception off.
     lead_max_groups / heading_max_words: up to this many heading-like groups (at most
         heading_max_words words, no final full stop) just before a block are kept.
     trail_max_groups: up to this many list items or near-prose groups right after a
@@ -148,6 +151,7 @@ class StructureSettings:
     open_good_factor: float = field(default=0.6, metadata=_bounded(0, 1))
     title_case_share: float = field(default=0.7, metadata=_bounded(0, 1))
     head_block_min: float = field(default=60.0, metadata=_bounded(0))
+    table_digit_share: float = field(default=0.2, metadata=_bounded(0, 1))
     record_min_hits: int = field(default=3, metadata=_bounded(0))
     record_max_groups: int = field(default=8, metadata=_bounded(1))
     record_max_prose: int = field(default=2, metadata=_bounded(1))
@@ -528,12 +532,29 @@ def _drop_inner_menus(bs: int, be: int, kind: list[int], reason: list[str | None
         while h < be and kind[h] == _SHORT and (reason[h] is not None
                                                  or _menu_like(text[h], stop)):
             h += 1
-        if h - g >= s.inner_run_min:
+        if h - g >= s.inner_run_min and not _table_like(text, reason, g, h, s):
             for x in range(g, h):
                 if keep[x]:
                     keep[x] = False
                     reason[x] = reason[x] or MENU_RUN
         g = h + 1 if h == g else h
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _table_like(text: list[str], reason: list[str | None], g: int, h: int,
+                s: StructureSettings) -> bool:
+    """True when at least table_digit_share of the groups g..h-1 that no rule claimed
+    hold a digit: the cells of a table (sizes, prices, specifications), not a menu."""
+    if s.table_digit_share >= 1.0:
+        return False
+    cells = digits = 0
+    for x in range(g, h):
+        if reason[x] is None:
+            cells += 1
+            digits += _DIGIT.search(text[x]) is not None
+    return cells > 0 and digits >= s.table_digit_share * cells
 
 
 def _name_structural_reasons(keep: list[bool], reason: list[str | None], kind: list[int],
