@@ -280,3 +280,24 @@ def test_a_table_of_short_cells_with_numbers_is_not_a_menu(pipeline) -> None:
     # the prose around the table stays either way
     for para in (p for p in TABLE.read_text("utf-8").split("\n\n") if len(p.split()) > 30):
         assert para in kept and para in kept_off
+
+
+FORUM = DUMPS / "forum-thread.txt"
+
+
+def test_reply_counters_and_add_a_comment_do_not_end_a_thread(pipeline) -> None:
+    from cleanpipe.stages.chrome import ChromeMatcher
+
+    rules = load_rules().rules["chrome"]
+    matcher = ChromeMatcher(tuple(r for r in rules if not r.hosts), ChromeSettings())
+    for line in ("Add a comment", "15 replies", "replies"):
+        assert matcher.match(line) is not None  # chrome ...
+        assert not matcher.ends_article(line)  # ... but not the end of the content
+    assert matcher.ends_article("12 Comments") and matcher.ends_article("Leave a Reply")
+    # a Q&A thread: "Add a comment" under the question, then the answers, which stay
+    record = pipeline.process(FORUM.read_bytes(), str(FORUM))
+    removed = {r["text"]: r["rule"] for r in record["removed"] if r["stage"] == "chrome"}
+    assert removed["Add a comment"] == "thread-counter"
+    assert "after-end-marker" not in removed.values()
+    for para in (p for p in FORUM.read_text("utf-8").split("\n") if len(p.split()) > 30):
+        assert para in record["text"]
