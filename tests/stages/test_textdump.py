@@ -301,3 +301,14 @@ def test_reply_counters_and_add_a_comment_do_not_end_a_thread(pipeline) -> None:
     assert "after-end-marker" not in removed.values()
     for para in (p for p in FORUM.read_text("utf-8").split("\n") if len(p.split()) > 30):
         assert para in record["text"]
+
+
+def test_discussion_and_response_headings_do_not_end_the_article() -> None:
+    from cleanpipe.stages.chrome import ChromeMatcher
+
+    rules = load_rules().rules["chrome"]
+    matcher = ChromeMatcher(tuple(r for r in rules if not r.hosts), ChromeSettings())
+    for heading in ("Discussion", "Discussion starter", "Response", "Response test:"):
+        assert not matcher.ends_article(heading)
+    for header in ("2 Responses", "Responses", "Join the discussion", "Comments (3)"):
+        assert matcher.ends_article(header)
