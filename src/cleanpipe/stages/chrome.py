@@ -18,6 +18,7 @@ import regex
 
 from cleanpipe.document import Document
 from cleanpipe.stages.base import Stage
+from cleanpipe.stages.prefilter import Conditions, Prefilter, conditions
 from cleanpipe.stages.textdump import RuleHit, StructureSettings, clean_dump
 
 _WS = re.compile(r"\s+")
@@ -197,6 +198,9 @@ class ChromeMatcher:
     Patterns anchored at the line start (``^...``) go into one alternation tried only at
     position 0 (``match``); the others into one that is searched. Each call carries the
     timeout, so a catastrophic user pattern costs at most ``regex_timeout`` per line.
+    A line is only given the patterns whose necessary conditions it meets (see
+    :mod:`cleanpipe.stages.prefilter`): the same alternation with the patterns it cannot
+    match left out, so the first pattern that matches is the same one.
     """
 
     def __init__(self, rules: tuple[ChromeRule, ...], settings: ChromeSettings) -> None:
@@ -204,6 +208,8 @@ class ChromeMatcher:
         self.phrases: dict[str, ChromeRule] = {}
         anchored: list[str] = []
         floating: list[str] = []
+        anchored_conds: list[Conditions] = []
+        floating_conds: list[Conditions] = []
         self.groups: dict[str, ChromeRule] = {}
         self.contains: list[tuple[str, ChromeRule]] = []
         for rule in rules:
@@ -219,11 +225,13 @@ class ChromeMatcher:
                 self.groups[group] = rule
                 is_anchored = p.startswith("^")
                 body = p[1:] if is_anchored else p
+                (anchored_conds if is_anchored else floating_conds).append(
+                    conditions(p[1:] if is_anchored else p, is_anchored))
                 if not rule.case_sensitive:
                     body = f"(?i:{body})"
                 (anchored if is_anchored else floating).append(f"(?P<{group}>{body})")
-        self.anchored = regex.compile("|".join(anchored), regex.V0) if anchored else None
-        self.floating = regex.compile("|".join(floating), regex.V0) if floating else None
+        self.anchored = _Alternation(anchored, anchored_conds)
+        self.floating = _Alternation(floating, floating_conds)
         self.longest_phrase = max((len(k) for k in self.phrases), default=0)
         # Short lines (menus, buttons, labels) recur across pages; remember their verdict.
         self._memo: dict[str, ChromeRule | None] = {}
@@ -269,12 +277,47 @@ class ChromeMatcher:
                     return rule
         timeout = self.settings.regex_timeout
         try:
-            m = self.anchored.match(line, timeout=timeout) if self.anchored else None
-            if m is None and self.floating is not None:
-                m = self.floating.search(line, timeout=timeout)
+            pattern = self.anchored.for_line(line)
+            m = pattern.match(line, timeout=timeout) if pattern is not None else None
+            if m is None:
+                pattern = self.floating.for_line(line)
+                m = pattern.search(line, timeout=timeout) if pattern is not None else None
         except TimeoutError:
             return None
         return self.groups[m.lastgroup] if m is not None and m.lastgroup else None
+
+
+class _Alternation:
+    """Regex patterns joined by ``|``, and the same join of any subset, compiled when a
+    line first needs it (at most ``_SUBSETS`` of them; past that, the whole one)."""
+
+    _SUBSETS = 512
+
+    def __init__(self, parts: list[str], conds: list[Conditions]) -> None:
+        self.parts = parts
+        self.prefilter = Prefilter(conds)
+        self.whole = regex.compile("|".join(parts), regex.V0) if parts else None
+        self._subsets: dict[tuple[int, ...], regex.Pattern[str] | None] = {
+            (): None, self.prefilter.everything: self.whole}
+
+    @property
+    def pattern(self) -> str | None:
+        return self.whole.pattern if self.whole is not None else None
+
+    def for_line(self, line: str) -> regex.Pattern[str] | None:
+        """The alternation of the patterns ``line`` may match; None if there is none."""
+        if self.whole is None:
+            return None
+        key = self.prefilter.candidates(line)
+        try:
+            return self._subsets[key]
+        except KeyError:
+            pass
+        if len(self._subsets) >= self._SUBSETS:
+            return self.whole
+        found = self._subsets[key] = regex.compile(
+            "|".join(self.parts[i] for i in key), regex.V0)
+        return found
 
 
 def page_host(url: str | None) -> str | None:
