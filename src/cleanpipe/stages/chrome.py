@@ -72,6 +72,8 @@ def repeat_product(pattern: str) -> int:
 
 def phrase_key(line: str) -> str:
     """The form in which lines and phrases are compared: case and framing ignored."""
+    if line.isprintable() and "  " not in line:  # no white space but single spaces
+        return line.strip(_FRAME).casefold()
     return _WS.sub(" ", line).strip(_FRAME).casefold()
 
 
@@ -230,8 +232,7 @@ class ChromeMatcher:
                 if not rule.case_sensitive:
                     body = f"(?i:{body})"
                 (anchored if is_anchored else floating).append(f"(?P<{group}>{body})")
-        self.anchored = _Alternation(anchored, anchored_conds)
-        self.floating = _Alternation(floating, floating_conds)
+        self._alternations = _Alternations(anchored, anchored_conds, floating, floating_conds)
         self.longest_phrase = max((len(k) for k in self.phrases), default=0)
         # Short lines (menus, buttons, labels) recur across pages; remember their verdict.
         self._memo: dict[str, ChromeRule | None] = {}
@@ -275,39 +276,46 @@ class ChromeMatcher:
             for needle, rule in self.contains:
                 if needle in folded:
                     return rule
+        anchored, floating = self._alternations.for_line(line)
+        if anchored is None and floating is None:
+            return None
         timeout = self.settings.regex_timeout
         try:
-            pattern = self.anchored.for_line(line)
-            m = pattern.match(line, timeout=timeout) if pattern is not None else None
-            if m is None:
-                pattern = self.floating.for_line(line)
-                m = pattern.search(line, timeout=timeout) if pattern is not None else None
+            m = anchored.match(line, timeout=timeout) if anchored is not None else None
+            if m is None and floating is not None:
+                m = floating.search(line, timeout=timeout)
         except TimeoutError:
             return None
         return self.groups[m.lastgroup] if m is not None and m.lastgroup else None
 
 
-class _Alternation:
-    """Regex patterns joined by ``|``, and the same join of any subset, compiled when a
-    line first needs it (at most ``_SUBSETS`` of them; past that, the whole one)."""
+_Pair = tuple["regex.Pattern[str] | None", "regex.Pattern[str] | None"]
+
+
+class _Alternations:
+    """The anchored and the floating regex patterns, each joined by ``|``, and the same
+    joins of the subsets a line may match, compiled when a line first needs them (at
+    most ``_SUBSETS`` of them; past that, the whole ones)."""
 
     _SUBSETS = 512
 
-    def __init__(self, parts: list[str], conds: list[Conditions]) -> None:
-        self.parts = parts
-        self.prefilter = Prefilter(conds)
-        self.whole = regex.compile("|".join(parts), regex.V0) if parts else None
-        self._subsets: dict[tuple[int, ...], regex.Pattern[str] | None] = {
-            (): None, self.prefilter.everything: self.whole}
+    def __init__(self, anchored: list[str], anchored_conds: list[Conditions],
+                 floating: list[str], floating_conds: list[Conditions]) -> None:
+        self.parts = anchored + floating
+        self.split = len(anchored)
+        self.prefilter = Prefilter(anchored_conds + floating_conds)
+        self.whole: _Pair = self._compile(self.prefilter.everything)
+        self._subsets: dict[tuple[int, ...], _Pair] = {
+            (): (None, None), self.prefilter.everything: self.whole}
 
-    @property
-    def pattern(self) -> str | None:
-        return self.whole.pattern if self.whole is not None else None
+    def _compile(self, key: tuple[int, ...]) -> _Pair:
+        anchored = [self.parts[i] for i in key if i < self.split]
+        floating = [self.parts[i] for i in key if i >= self.split]
+        return (regex.compile("|".join(anchored), regex.V0) if anchored else None,
+                regex.compile("|".join(floating), regex.V0) if floating else None)
 
-    def for_line(self, line: str) -> regex.Pattern[str] | None:
-        """The alternation of the patterns ``line`` may match; None if there is none."""
-        if self.whole is None:
-            return None
+    def for_line(self, line: str) -> _Pair:
+        """The alternations (anchored, floating) of the patterns ``line`` may match."""
         key = self.prefilter.candidates(line)
         try:
             return self._subsets[key]
@@ -315,8 +323,7 @@ class _Alternation:
             pass
         if len(self._subsets) >= self._SUBSETS:
             return self.whole
-        found = self._subsets[key] = regex.compile(
-            "|".join(self.parts[i] for i in key), regex.V0)
+        found = self._subsets[key] = self._compile(key)
         return found
 
 

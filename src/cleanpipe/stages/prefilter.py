@@ -175,8 +175,8 @@ def _concat(head: Lang, tail: Lang) -> Lang:
     return _cut(out)
 
 
-def _item(op: Any, av: Any) -> Lang:
-    """What one parsed item's match starts with."""
+def _item(op: Any, av: Any, rev: bool = False) -> Lang:
+    """What one parsed item's match starts with (``rev``: ends with, strings reversed)."""
     if op is _c.LITERAL:
         plain = _plain(chr(av))
         if plain is not None:
@@ -187,20 +187,20 @@ def _item(op: Any, av: Any) -> Lang:
     if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
         return _EMPTY  # zero width: transparent
     if op is _c.SUBPATTERN:
-        return _seq(av[-1])
+        return _seq(av[-1], rev=rev)
     if op is _c.ATOMIC_GROUP:
-        return _seq(av)
+        return _seq(av, rev=rev)
     if op is _c.BRANCH:
         out: set[Atom] = set()
         for branch in av[1]:
-            lang = _seq(branch)
+            lang = _seq(branch, rev=rev)
             if lang is None:
                 return None
             out |= lang
         return _cut(out)
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
         low, high, sub = av
-        lang = _seq(sub)
+        lang = _seq(sub, rev=rev)
         if lang is None:
             return None
         if low == 1 and high == 1:
@@ -214,11 +214,11 @@ def _item(op: Any, av: Any) -> Lang:
     return None  # ANY, NOT_LITERAL, back references...
 
 
-def _seq(items: Sequence[tuple[Any, Any]], start: int = 0) -> Lang:
-    """What a match of ``items[start:]`` starts with."""
+def _seq(items: Sequence[tuple[Any, Any]], rev: bool = False) -> Lang:
+    """What a match of ``items`` starts with (``rev``: ends with, strings reversed)."""
     lang: Lang = _EMPTY
-    for op, av in reversed(list(items)[start:]):
-        lang = _concat(_item(op, av), lang)
+    for op, av in (items if rev else reversed(list(items))):
+        lang = _concat(_item(op, av, rev), lang)
     return lang
 
 
@@ -308,11 +308,14 @@ class Conditions:
     contains: the line contains one of these strings (``_DIGIT``: any digit); None: no
         condition.
     digit: the line contains a digit (as well).
+    ends: the line ends with one of these (strings, lower case, or one-character
+        classes), for patterns that end with ``$``; None: no condition.
     """
 
     starts: frozenset[Any] | None
     contains: frozenset[Any] | None
     digit: bool = False
+    ends: frozenset[Any] | None = None
 
 
 NO_CONDITIONS = Conditions(None, None)
@@ -379,7 +382,8 @@ def conditions(body: str, anchored: bool) -> Conditions:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            parsed = list(_p.parse(body))
+            tree = _p.parse(body)
+            parsed, flags = list(tree), tree.state.flags
         starts = None
         if anchored:
             lang = _seq(parsed)
@@ -389,14 +393,21 @@ def conditions(body: str, anchored: bool) -> Conditions:
         digit = _needs_digit(parsed)
         if digit and contains is not None and _DIGIT in contains:
             contains = None  # "a digit" alone says more
-        return Conditions(starts, contains, digit)
+        ends = None
+        if (parsed and parsed[-1] == (_c.AT, _c.AT_END)
+                and not flags & (_c.SRE_FLAG_MULTILINE | _c.SRE_FLAG_VERBOSE)):
+            lang = _seq(parsed[:-1], rev=True)
+            if lang is not None:
+                ends = frozenset(a[::-1] if isinstance(a, str) else a for a, _ in lang)
+        return Conditions(starts, contains, digit, ends)
     except Exception:  # noqa: BLE001 - anything not understood: no conditions
         return NO_CONDITIONS
 
 
 #: per pattern that may match: index, prefixes, strings to contain, whether a digit
-#: does instead, whether a digit is needed
-_Plan = tuple[tuple[int, "tuple[str, ...] | None", "tuple[str, ...] | None", bool, bool], ...]
+#: does instead, whether a digit is needed, endings
+_Plan = tuple[tuple[int, "tuple[str, ...] | None", "tuple[str, ...] | None", bool, bool,
+                    "tuple[str, ...] | None"], ...]
 
 
 class Prefilter:
@@ -408,49 +419,99 @@ class Prefilter:
         self.conds = list(conds)
         self.everything = tuple(range(len(self.conds)))
         self._plans: dict[str, _Plan] = {}
-
-    def _plan(self, first: str) -> _Plan:
-        """For lines starting with ``first``: each pattern that may match, with the
-        prefixes the (lower-cased) line must start with and strings it must contain."""
-        plan = []
-        low = first.lower()
+        self._end_classes: dict[int, list[Any]] = {}  # pattern -> classes it may end with
+        self._last: dict[tuple[int, str], bool] = {}  # (pattern, last character) -> may end
+        self._first: dict[str, frozenset[int]] = {}   # first character -> patterns its
+        #                                               class allows to start there
+        # per pattern: prefixes by their first two characters (shorter ones: the whole)
+        self._heads: list[dict[str, list[str]] | None] = []
+        self._rest: list[tuple[Any, ...]] = []  # per pattern: what else the plan holds
         for i, cond in enumerate(self.conds):
-            prefixes: tuple[str, ...] | None = None
+            heads: dict[str, list[str]] | None = None
             if cond.starts is not None:
-                strings = tuple(sorted(a for a in cond.starts
-                                       if isinstance(a, str) and a[:1] == low))
-                by_class = any(not isinstance(a, str) and a.pattern.match(first)
-                               for a in cond.starts)
-                if by_class:
-                    prefixes = None
-                elif strings:
-                    prefixes = strings
-                else:
-                    continue  # cannot start this way
+                heads = {}
+                for a in cond.starts:
+                    if isinstance(a, str):
+                        heads.setdefault(a[:2], []).append(a)
+            self._heads.append(heads)
             needs: tuple[str, ...] | None = None
             digit = False  # with needs: a digit will do too; without: a digit is needed
             if cond.contains is not None:
                 needs = tuple(sorted(a for a in cond.contains if isinstance(a, str)))
                 digit = _DIGIT in cond.contains
-            plan.append((i, prefixes, needs, digit, cond.digit))
+            ends: tuple[str, ...] | None = None
+            if cond.ends is not None:
+                ends = tuple(sorted(a for a in cond.ends if isinstance(a, str)))
+                if len(ends) < len(cond.ends):
+                    self._end_classes[i] = [a for a in cond.ends if not isinstance(a, str)]
+            self._rest.append((needs, digit, cond.digit, ends))
+        self._classes = [(i, [a for a in cond.starts if not isinstance(a, str)])
+                         for i, cond in enumerate(self.conds) if cond.starts is not None]
+        self._classes = [(i, found) for i, found in self._classes if found]
+
+    def _by_class(self, first: str) -> frozenset[int]:
+        found = self._first.get(first)
+        if found is None:
+            if len(self._first) >= self._PLAN_SIZE:
+                self._first.clear()
+            found = self._first[first] = frozenset(
+                i for i, classes in self._classes if any(c.pattern.match(first)
+                                                         for c in classes))
+        return found
+
+    def _plan(self, head: str) -> _Plan:
+        """For lines whose first character is ``head[0]`` and whose lower-cased second
+        one is ``head[1:]``: each pattern that may match, with the prefixes the
+        (lower-cased) line must still start with and the strings it must contain."""
+        plan = []
+        first, second = head[:1], head[1:]
+        low = first.lower()
+        by_class = self._by_class(first)
+        for i, heads in enumerate(self._heads):
+            prefixes: tuple[str, ...] | None = None
+            if heads is not None and i not in by_class:
+                if low in heads or (second and low + second in heads and any(
+                        len(a) <= 2 for a in heads[low + second])):
+                    prefixes = None  # the first two characters are enough
+                elif second and low + second in heads:
+                    prefixes = tuple(sorted(heads[low + second]))
+                else:
+                    continue  # cannot start this way
+            needs, digit, needs_digit, ends = self._rest[i]
+            plan.append((i, prefixes, needs, digit, needs_digit,
+                         ends if prefixes is None else None))
         if len(self._plans) >= self._PLAN_SIZE:
             self._plans.clear()
-        found = self._plans[first] = tuple(plan)
+        found = self._plans[head] = tuple(plan)
+        return found
+
+    def _may_end(self, i: int, last: str) -> bool:
+        """True when pattern ``i`` may end with a character class that ``last`` is in."""
+        classes = self._end_classes.get(i)
+        if not classes:
+            return False
+        key = (i, last)
+        found = self._last.get(key)
+        if found is None:
+            if len(self._last) >= self._PLAN_SIZE:
+                self._last.clear()
+            found = self._last[key] = any(c.pattern.match(last) for c in classes)
         return found
 
     def candidates(self, line: str) -> tuple[int, ...]:
         """Indices of the patterns that may match ``line`` (stripped, not empty)."""
-        if not line:
+        if not line or line[-1] == "\n":  # ($ also matches before a final newline)
             return self.everything
         low = line.lower()
         if not low.isascii() and any(ch in line for ch in UNSAFE_CHARS):
             return self.everything
-        plan = self._plans.get(line[0])
+        head = line[:1] + low[1:2]
+        plan = self._plans.get(head)
         if plan is None:
-            plan = self._plan(line[0])
+            plan = self._plan(head)
         out = []
         has_digit: bool | None = None
-        for i, prefixes, needs, digit, needs_digit in plan:
+        for i, prefixes, needs, digit, needs_digit, ends in plan:
             if prefixes is not None and not low.startswith(prefixes):
                 continue
             if needs_digit:
@@ -458,6 +519,8 @@ class Prefilter:
                     has_digit = not low.isascii() or _ASCII_DIGIT.search(low) is not None
                 if not has_digit:
                     continue
+            if ends is not None and not low.endswith(ends) and not self._may_end(i, line[-1]):
+                continue
             if needs is not None:
                 for needle in needs:
                     if needle in low:
