@@ -18,6 +18,7 @@ few characters whose lower case breaks that (``İ``, ``ı``, ``ſ``) skip the co
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 import warnings
@@ -370,8 +371,11 @@ def _without_properties(pattern: str) -> str | None:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=4096)
 def conditions(body: str, anchored: bool) -> Conditions:
-    """The conditions of ``body`` (a pattern without its leading ``^`` when anchored)."""
+    """The conditions of ``body`` (a pattern without its leading ``^`` when anchored).
+
+    Cached: matchers are built per site (rules with ``hosts``) from the same patterns."""
     if "\\p" in body or "\\P" in body:
         stripped = _without_properties(body)
         if stripped is None:
