@@ -139,3 +139,21 @@ def test_lines_with_irregular_case_characters_meet_every_pattern() -> None:
     assert pf.candidates("Cooking tips") == ()
     assert pf.candidates("\u017fhare this") == (0,)  # long s matches s, ignoring case
     assert regex.match(r"(?i:share this)", "\u017fhare this")
+
+
+@pytest.mark.parametrize("pattern", [r"(?:foo)?", r"x*", r"(?:a|)", r"\b", r"(?=\w)"])
+def test_a_pattern_that_may_match_nothing_meets_every_line(pattern: str) -> None:
+    pf = Prefilter([conditions(pattern, anchored=True)])
+    for line in ("foo bar", "Cooking tips", "12"):
+        if regex.match(pattern, line):
+            assert pf.candidates(line) == (0,), (pattern, line)
+
+
+def test_endings_condition_of_a_dollar_anchored_pattern() -> None:
+    meta = conditions(r"(?:\S+\s+){0,5}?(?:says:?|ago)$", anchored=True)
+    assert meta.ends == frozenset({"says", "says:", "ago"})
+    pf = Prefilter([meta])
+    assert pf.candidates("Anna says:") == (0,)
+    assert pf.candidates("3 hours ago") == (0,)
+    assert pf.candidates("Agony is a long word") == ()
+    assert conditions(r"(?:foo)?$", anchored=True).ends is None

@@ -391,7 +391,7 @@ def conditions(body: str, anchored: bool) -> Conditions:
         starts = None
         if anchored:
             lang = _seq(parsed)
-            if lang is not None:
+            if lang is not None and ("", True) not in lang:  # (may match nothing: any line)
                 starts = frozenset(a for a, _ in lang)
         contains = _required(parsed)
         digit = _needs_digit(parsed)
@@ -401,7 +401,7 @@ def conditions(body: str, anchored: bool) -> Conditions:
         if (parsed and parsed[-1] == (_c.AT, _c.AT_END)
                 and not flags & (_c.SRE_FLAG_MULTILINE | _c.SRE_FLAG_VERBOSE)):
             lang = _seq(parsed[:-1], rev=True)
-            if lang is not None:
+            if lang is not None and ("", True) not in lang:
                 ends = frozenset(a[::-1] if isinstance(a, str) else a for a, _ in lang)
         return Conditions(starts, contains, digit, ends)
     except Exception:  # noqa: BLE001 - anything not understood: no conditions
