@@ -608,10 +608,10 @@ def _joint_signals(text: str, lang: str | None, cfg: TranslationSettings, hits: 
         frag_starts.add(m.start("frag"))
         hits.add("stray_fragment", text, m.start("ws"), m.end(), ctx=40)
     for m in LOWER_START_RE.finditer(text):
-        if not _sentence_end_ok(text, m.start("sp"), cfg.min_prev_sentence_words):
-            continue
-        word = m.group("word")
+        word = m.group("word")  # (the cheap test first: most sentences start uppercase)
         if not word[0].islower() or any(ch.isupper() for ch in word[1:]):  # iPhone, eBay
+            continue
+        if not _sentence_end_ok(text, m.start("sp"), cfg.min_prev_sentence_words):
             continue
         hits.add("joint_lowercase", text, m.start("sp") - 1, m.end())
 
