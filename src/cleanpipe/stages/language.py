@@ -187,8 +187,14 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each paragraph: blocks between blank lines, or lines if none.
 
     The language and translation stages both use this split, so per-paragraph results
-    line up; offsets are those of ``text`` itself.
+    line up; offsets are those of ``text`` itself. The last text's split is
+    remembered, since both stages split the same text.
     """
+    return list(_paragraph_spans(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
     sep = _BLANK_LINE if _BLANK_LINE.search(text) else _NEWLINE
     spans, pos = [], 0
     for m in sep.finditer(text):
@@ -197,7 +203,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
         pos = m.end()
     if text[pos:].strip():
         spans.append((pos, len(text)))
-    return spans
+    return tuple(spans)
 
 
 @functools.lru_cache(maxsize=64)
@@ -253,7 +259,8 @@ def paragraph_languages(paragraphs: Sequence[str], doc_lang: str | None,
         sample = paragraphs[i][: settings.paragraph_sample_chars]
         if common and doc_lang:
             tokens = sample.lower().split()
-            share = sum(t.strip(_TOKEN_STRIP) in common for t in tokens) / max(1, len(tokens))
+            known = sum(map(common.__contains__, [t.strip(_TOKEN_STRIP) for t in tokens]))
+            share = known / max(1, len(tokens))
             if share >= settings.stopword_skip_ratio:
                 out[i] = (doc_lang, 1.0)
                 continue
