@@ -234,6 +234,7 @@ class ChromeMatcher:
                 (anchored if is_anchored else floating).append(f"(?P<{group}>{body})")
         self._alternations = _Alternations(anchored, anchored_conds, floating, floating_conds)
         self.longest_phrase = max((len(k) for k in self.phrases), default=0)
+        self._phrase_chars = 2 * self.longest_phrase + 8  # longer lines are no phrase
         # Short lines (menus, buttons, labels) recur across pages; remember their verdict.
         self._memo: dict[str, ChromeRule | None] = {}
         ending = tuple(r for r in rules if r.ends_article)
@@ -267,7 +268,7 @@ class ChromeMatcher:
         return self._ending is not None and self._ending.match(line) is not None
 
     def _match(self, line: str) -> ChromeRule | None:
-        if len(line) <= 2 * self.longest_phrase + 8:
+        if len(line) <= self._phrase_chars:
             rule = self.phrases.get(phrase_key(line))
             if rule is not None:
                 return rule
