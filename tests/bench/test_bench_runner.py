@@ -10,8 +10,14 @@ import pytest
 
 from cleanpipe import load_rules
 from cleanpipe.bench.data import Page
-from cleanpipe.bench.runner import language_section, score_words, warm_up, without_stages
-from cleanpipe.bench.systems import Extraction
+from cleanpipe.bench.runner import (
+    language_section,
+    score_words,
+    warm_up,
+    warm_up_html,
+    without_stages,
+)
+from cleanpipe.bench.systems import Cleanpipe, Extraction, Trafilatura
 
 
 def page(pid: str, truth: str, page_type: str, title: str | None = None) -> Page:
@@ -88,3 +94,23 @@ def test_warm_up_runs_a_copy_and_leaves_the_measured_pipeline_cold() -> None:
     assert chrome._matchers == {}
     assert pipe.process(dumps[0][1].encode("utf-8"))["text"]
     assert chrome._matchers
+
+
+def test_html_warm_up_runs_fresh_copies_of_every_system_over_a_spread() -> None:
+    """Before the HTML clock starts every system meets the same sample of pages through
+    a fresh copy, so process-wide loading is paid and the measured pipeline stays cold."""
+    from cleanpipe import Pipeline
+
+    root = Path(__file__).resolve().parents[2] / "fixtures" / "pages"
+    pages = [Page(p.stem, p.read_bytes(), None, "") for p in sorted(root.glob("*.html"))]
+    assert pages
+    pipe = Pipeline.from_rules()
+    systems = [Cleanpipe(pipe), Trafilatura()]
+    assert warm_up_html(systems, pages, at_most=2) == min(2, len(pages))
+    assert warm_up_html(systems, pages[:1], at_most=5) == 1
+    chrome = next(stage for stage in pipe.stages if stage.name == "chrome")
+    assert chrome._matchers == {}
+    copy = systems[0].fresh()
+    assert copy.pipeline is not pipe
+    assert copy.pipeline.names == pipe.names
+    assert isinstance(systems[1].fresh(), Trafilatura)

@@ -64,6 +64,10 @@ class System:
         """The page title, looked up outside the timed call (``None``: not supported)."""
         return None
 
+    def fresh(self) -> System:
+        """A new instance of the same system, with nothing seen yet (for warming up)."""
+        return type(self)()
+
     def run(self, raw: bytes, url: str | None, titles: bool = True) -> Extraction:
         """Extract one page; a crash becomes an empty output with the error named.
 
@@ -89,6 +93,13 @@ class Cleanpipe(System):
     def __init__(self, pipeline: Pipeline, name: str = "cleanpipe") -> None:
         self.pipeline = pipeline
         self.name = name
+
+    def fresh(self) -> Cleanpipe:
+        """The same rules in a new pipeline: shared module caches (word tables, the
+        language model, compiled patterns) warm up, this pipeline's stages stay cold."""
+        rules = self.pipeline.rules
+        return Cleanpipe(Pipeline.from_ruleset(rules) if rules is not None else self.pipeline,
+                         self.name)
 
     def run(self, raw: bytes, url: str | None, titles: bool = True) -> Extraction:
         metadata = {"url": url} if url else None
