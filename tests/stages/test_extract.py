@@ -205,3 +205,36 @@ def test_title_is_the_h1_or_the_title_without_the_site_name() -> None:
     off = dataclasses.replace(settings, title_strip_site_name=False)
     assert page_title("Cheap flights to Lisbon | Example Travel", [], sites,
                       off) == "Cheap flights to Lisbon | Example Travel"
+
+
+def test_page_signals_read_in_one_pass_agree_with_the_tree() -> None:
+    """h1s, og:type, og:site_name, JSON-LD and itemtypes come from one XPath; the
+    article and product verdicts read them instead of walking the tree again."""
+    from trafilatura.utils import load_html
+
+    from cleanpipe.stages.extract import (
+        MAX_H1S,
+        ExtractSettings,
+        declares_article,
+        page_signals,
+        skips_second_opinion,
+    )
+
+    settings = ExtractSettings()
+    tree = load_html(FORUM)
+    signals = page_signals(tree)
+    assert list(signals.h1s) == list(tree.iter("h1"))[:MAX_H1S]
+    assert signals.og_types == ("website",)
+    assert signals.site_names == ("Home Baking Forum",)
+    assert not declares_article(tree, settings, signals)
+    assert not skips_second_opinion(tree, settings, signals)
+    many = FORUM.replace("</body>", "<h1>a</h1><h1>b</h1><h1>c</h1>"
+                         '<div itemscope itemtype="https://schema.org/Product">x</div>'
+                         '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+                         "</body>")
+    tree = load_html(many)
+    signals = page_signals(tree)
+    assert len(signals.h1s) == MAX_H1S
+    assert signals.itemtypes == ("https://schema.org/Product",)
+    assert declares_article(tree, settings) and declares_article(tree, settings, signals)
+    assert skips_second_opinion(tree, settings) and skips_second_opinion(tree, settings, signals)

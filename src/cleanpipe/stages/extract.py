@@ -389,34 +389,82 @@ def page_metadata(tree: Any, url: str | None, settings: ExtractSettings) -> dict
     return {k: data.get(k) for k in _META_KEYS if data.get(k)}
 
 
-def declares_article(tree: Any, settings: ExtractSettings) -> bool:
+@dataclass(frozen=True)
+class PageSignals:
+    """What the page says about itself, found in one pass over the tree: its first
+    ``<h1>`` elements, og:type and og:site_name values, JSON-LD scripts and microdata
+    item types."""
+
+    h1s: tuple[Any, ...] = ()
+    og_types: tuple[str, ...] = ()
+    site_names: tuple[str, ...] = ()
+    ld_json: tuple[str, ...] = ()
+    itemtypes: tuple[str, ...] = ()
+
+
+_SIGNAL_XPATH = ("//h1 | //meta[@property='og:type' or @property='og:site_name']"
+                 " | //script[@type='application/ld+json'] | //*[@itemtype]")
+#: How many ``<h1>`` elements the title and title-line steps look at.
+MAX_H1S = 3
+
+
+@functools.lru_cache(maxsize=1)
+def _signal_xpath() -> Any:
+    from lxml.etree import XPath
+
+    return XPath(_SIGNAL_XPATH)
+
+
+def page_signals(tree: Any) -> PageSignals:
+    """The page's :class:`PageSignals` (one XPath, evaluated in C)."""
+    h1s: list[Any] = []
+    og_types: list[str] = []
+    sites: list[str] = []
+    ld: list[str] = []
+    itemtypes: list[str] = []
+    for el in _signal_xpath()(tree):
+        tag = el.tag
+        if tag == "h1" and len(h1s) < MAX_H1S:
+            h1s.append(el)
+        elif tag == "meta" and el.get("property") == "og:type":
+            og_types.append(el.get("content") or "")
+        elif tag == "meta" and el.get("property") == "og:site_name":
+            sites.append(el.get("content") or "")
+        elif tag == "script" and el.get("type") == "application/ld+json" and el.text:
+            ld.append(el.text)
+        itemtype = el.get("itemtype")
+        if itemtype:
+            itemtypes.append(itemtype)
+    return PageSignals(tuple(h1s), tuple(og_types), tuple(sites), tuple(ld), tuple(itemtypes))
+
+
+def declares_article(tree: Any, settings: ExtractSettings,
+                     signals: PageSignals | None = None) -> bool:
     """True when og:type or a JSON-LD type says the page is an article."""
-    for meta in tree.iterfind(".//meta[@property='og:type']"):
-        if "article" in (meta.get("content") or "").lower():
-            return True
-    return _ld_json_matches(tree, settings.article_type_regex, settings.regex_timeout)
+    signals = signals or page_signals(tree)
+    if any("article" in t.lower() for t in signals.og_types):
+        return True
+    return _ld_json_matches(signals, settings.article_type_regex, settings.regex_timeout)
 
 
-def skips_second_opinion(tree: Any, settings: ExtractSettings) -> bool:
+def skips_second_opinion(tree: Any, settings: ExtractSettings,
+                         signals: PageSignals | None = None) -> bool:
     """True when JSON-LD, og:type or a microdata itemtype says the page is a product."""
-    if _ld_json_matches(tree, settings.second_opinion_skip_ld_regex, settings.regex_timeout):
+    signals = signals or page_signals(tree)
+    if _ld_json_matches(signals, settings.second_opinion_skip_ld_regex, settings.regex_timeout):
         return True
     rx = _Matcher((settings.second_opinion_skip_type_regex,), settings.regex_timeout)
     if rx.rx is None:
         return False
-    for meta in tree.iterfind(".//meta[@property='og:type']"):
-        if rx.search(meta.get("content") or ""):
-            return True
-    return any(rx.search(el.get("itemtype") or "") for el in tree.xpath("//*[@itemtype]"))
+    return any(rx.search(t) for t in (*signals.og_types, *signals.itemtypes))
 
 
-def _ld_json_matches(tree: Any, pattern: str, timeout: float) -> bool:
+def _ld_json_matches(signals: PageSignals, pattern: str, timeout: float) -> bool:
     """True when ``pattern`` is found in one of the page's JSON-LD scripts."""
     if not pattern:
         return False
     rx = _Matcher((pattern,), timeout)
-    return any(script.text and rx.search(script.text)
-               for script in tree.iterfind(".//script[@type='application/ld+json']"))
+    return any(rx.search(text) for text in signals.ld_json)
 
 
 def page_title(title: str | None, h1s: list[str], sites: list[str],
@@ -672,9 +720,10 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
         tree = None
     if tree is None:
         return Extracted(text="", metadata={}, method="none", reason="no HTML tree")
-    h1s = [_WS.sub(" ", h.text_content()).strip() for h in tree.iter("h1")][:3]
+    signals = page_signals(tree)
+    h1s = [_WS.sub(" ", h.text_content()).strip() for h in signals.h1s]
     headings = [t for t in (h.strip(settings.heading_trim_chars).strip() for h in h1s) if t]
-    article = declares_article(tree, settings)
+    article = declares_article(tree, settings, signals)
     meta: dict[str, Any] = {}
     if settings.with_metadata:
         try:
@@ -685,10 +734,8 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
             meta = {}
     raw_title = meta.get("title")
     if settings.with_metadata:
-        sites = [m.get("content") or "" for m in tree.iterfind(".//meta[@property='og:site_name']")]
-        title = page_title(meta.get("title"), headings,
-                           [*sites, meta.get("sitename") or "", meta.get("hostname") or ""],
-                           settings)
+        sites = [*signals.site_names, meta.get("sitename") or "", meta.get("hostname") or ""]
+        title = page_title(meta.get("title"), headings, sites, settings)
         if title:
             meta["title"] = title
     removals: list[Removal] = []
@@ -708,7 +755,7 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
     short = len(text.strip()) < settings.min_text_chars
     second = (settings.second_opinion and settings.fallback == "resiliparse" and not article
               and len(html) <= settings.second_opinion_max_chars
-              and not skips_second_opinion(tree, settings))
+              and not skips_second_opinion(tree, settings, signals))
     if settings.fallback != "none" and (short or second or settings.fallback_min_ratio > 0):
         try:
             other, other_method = fallback_text(html, tree, settings)
