@@ -282,6 +282,27 @@ def test_a_table_of_short_cells_with_numbers_is_not_a_menu(pipeline) -> None:
         assert para in kept and para in kept_off
 
 
+LICENCE_FOOTER = DUMPS / "shop-with-licence-footer.txt"
+
+
+def test_registration_numbers_do_not_make_a_footer_a_table(pipeline) -> None:
+    text = _chrome_input(pipeline, LICENCE_FOOTER)
+    rules = load_rules().rules["chrome"]
+    settings = load_rules().settings["chrome"]
+    footer = ["Company information", "Company registration 08812345", "VAT GB 123456789",
+              "Trade licence 2019-004521377"]
+    kept, removals = strip_chrome(text, rules, settings, kind="text")
+    removed = {r.text: r.rule for r in removals}
+    assert all(removed[line] == "menu-run" for line in footer)
+    # counting every digit, the identifiers would pass for the values of a table
+    every_digit = ChromeSettings(structure=StructureSettings(table_id_digits=0))
+    kept_all, _ = strip_chrome(text, rules, every_digit, kind="text")
+    assert all(line in kept_all for line in footer)
+    for para in (p for p in LICENCE_FOOTER.read_text("utf-8").split("\n\n")
+                 if len(p.split()) > 30):
+        assert para in kept and para in kept_all
+
+
 FORUM = DUMPS / "forum-thread.txt"
 
 

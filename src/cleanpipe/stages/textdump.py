@@ -83,6 +83,9 @@ class StructureSettings:
     table_digit_share: ... unless at least this share of them hold a digit: then they
         are the cells of a table (specifications, sizes, prices) and stay; 1 turns the
         exception off.
+    table_id_digits: a line whose digits run this many or more in a row holds an
+        identifier (a licence, registration or customer-service number in a footer), not
+        a table value, and does not count as a cell with a digit; 0 counts every digit.
     lead_max_groups / heading_max_words: up to this many heading-like groups (at most
         heading_max_words words, no final full stop) just before a block are kept.
     trail_max_groups: up to this many list items or near-prose groups right after a
@@ -152,6 +155,7 @@ class StructureSettings:
     title_case_share: float = field(default=0.7, metadata=_bounded(0, 1))
     head_block_min: float = field(default=60.0, metadata=_bounded(0))
     table_digit_share: float = field(default=0.2, metadata=_bounded(0, 1))
+    table_id_digits: int = field(default=6, metadata=_bounded(0))
     record_min_hits: int = field(default=3, metadata=_bounded(0))
     record_max_groups: int = field(default=8, metadata=_bounded(1))
     record_max_prose: int = field(default=2, metadata=_bounded(1))
@@ -543,17 +547,26 @@ def _drop_inner_menus(bs: int, be: int, kind: list[int], reason: list[str | None
 _DIGIT = re.compile(r"\d")
 
 
+@functools.lru_cache(maxsize=8)
+def _id_digits(n: int) -> re.Pattern[str] | None:
+    """A run of n or more digits (None when n is 0: no identifiers)."""
+    return re.compile(rf"\d{{{n},}}") if n > 0 else None
+
+
 def _table_like(text: list[str], reason: list[str | None], g: int, h: int,
                 s: StructureSettings) -> bool:
     """True when at least table_digit_share of the groups g..h-1 that no rule claimed
-    hold a digit: the cells of a table (sizes, prices, specifications), not a menu."""
+    hold a digit: the cells of a table (sizes, prices, specifications), not a menu. A
+    long run of digits (table_id_digits) is an identifier, as in a legal footer."""
     if s.table_digit_share >= 1.0:
         return False
+    ident = _id_digits(s.table_id_digits)
     cells = digits = 0
     for x in range(g, h):
         if reason[x] is None:
             cells += 1
-            digits += _DIGIT.search(text[x]) is not None
+            digits += (_DIGIT.search(text[x]) is not None
+                       and (ident is None or ident.search(text[x]) is None))
     return cells > 0 and digits >= s.table_digit_share * cells
 
 
