@@ -14,6 +14,16 @@ def test_html_and_dumps_are_told_apart() -> None:
     assert looks_like_html("<p>one</p><p>two</p><p>three <a href='x'>link</a></p>")
     assert not looks_like_html((PAGES / "seed-mt-news.txt").read_text("utf-8"))
     assert not looks_like_html("Use the <b> tag sparingly, said the style guide.")
+    assert looks_like_html("<div>one<br>two</div>") and looks_like_html("<p>a<p>b<p class=x>c")
+    assert looks_like_html("<li>one<li>two<li><a href='/three'>three</a>")
+
+
+def test_a_dump_that_names_html_elements_is_a_dump() -> None:
+    # a reference page about HTML: its dump shows <meta>, <div>, <table> as text, with
+    # no closing tag, attribute or <br> among them
+    dump = (PAGES / "html-elements-reference.txt").read_text("utf-8")
+    assert not looks_like_html(dump)
+    assert looks_like_html(dump, ExtractSettings(min_markup_tags=0))  # as it was judged
 
 
 def test_html_page_gives_main_text_and_metadata(pipeline) -> None:

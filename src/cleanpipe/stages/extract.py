@@ -43,6 +43,8 @@ _HTML_START = re.compile(
 )
 _TAG = re.compile(r"</?(?:p|div|span|a|br|li|ul|table|td|h[1-6]|img|script|meta|section|article)"
                   r"\b[^>]*>", re.IGNORECASE)
+# a tag that is markup rather than an element named in text: closing, with attributes, <br>
+_MARKUP_TAG = re.compile(r"</|<[a-z][a-z0-9]*\s+[^\s>=]+\s*=|<br\b", re.IGNORECASE)
 
 # trafilatura and htmldate log every page they cannot handle; the record says it instead.
 for _name in ("trafilatura", "htmldate"):
@@ -97,6 +99,9 @@ class ExtractSettings:
     sniff_chars: how much of the text to look at when telling HTML from a dump.
     min_tags: a text without an HTML start needs this many tags in the sniffed part to
         count as HTML (fragments such as ``<p>...</p><p>...</p>``).
+    min_markup_tags: ... and this many of them must be markup, not an element's name
+        in prose: a closing tag, a tag with attributes or ``<br>``. The dump of a page
+        about HTML lists ``<div>``, ``<meta>``, ``<table>`` as text; 0 turns it off.
     favor_precision / favor_recall / include_tables / include_comments / deduplicate /
         fast: passed to trafilatura (comments off: the largest single gain measured).
     with_metadata: read title, author, date, site name, canonical url and description.
@@ -170,6 +175,7 @@ class ExtractSettings:
 
     sniff_chars: int = field(default=2048, metadata={"min": 64, "max": 1 << 20})
     min_tags: int = field(default=3, metadata={"min": 1, "max": 10_000})
+    min_markup_tags: int = field(default=1, metadata={"min": 0, "max": 10_000})
     favor_precision: bool = False
     favor_recall: bool = False
     include_tables: bool = True
@@ -284,7 +290,11 @@ def looks_like_html(text: str, settings: ExtractSettings | None = None) -> bool:
     head = text[: settings.sniff_chars]
     if _HTML_START.match(head):
         return True
-    return len(_TAG.findall(head)) >= settings.min_tags
+    tags = _TAG.findall(head)
+    if len(tags) < settings.min_tags:
+        return False
+    markup = sum(1 for t in tags if _MARKUP_TAG.match(t))
+    return markup >= settings.min_markup_tags
 
 
 _META_KEYS = ("title", "author", "date", "sitename", "url", "description", "hostname",
