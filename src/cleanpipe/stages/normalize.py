@@ -59,7 +59,10 @@ def normalize_text(text: str, settings: NormalizeSettings) -> tuple[str, list[tu
             changes.append((rule, count))
         text = new
 
-    if settings.line_breaks:
+    # Each pattern below is only run when the text may hold what it replaces: scanning
+    # for a character class costs more than asking whether the characters are there.
+    ascii_text = text.isascii()
+    if settings.line_breaks and ("\r" in text or not ascii_text):
         new, n = _LINE_BREAKS.subn("\n", text)
         apply("line-breaks", new, n)
     if settings.unicode_form != "none" and not unicodedata.is_normalized(
@@ -67,18 +70,18 @@ def normalize_text(text: str, settings: NormalizeSettings) -> tuple[str, list[tu
     ):
         new = unicodedata.normalize(settings.unicode_form, text)  # type: ignore[arg-type]
         apply(f"unicode-{settings.unicode_form.lower()}", new, abs(len(text) - len(new)) or 1)
-    if settings.zero_width:
+    if settings.zero_width and any(ch in text for ch in settings.zero_width):
         new, n = _zero_width(settings.zero_width).subn("", text)
         apply("zero-width", new, n)
-    if settings.spaces:
+    if settings.spaces and (not text.isascii() or "\t" in text or "\f" in text
+                            or "\v" in text):
         new, n = _SPACES.subn(" ", text)
         apply("spaces", new, n)
     if settings.collapse_spaces:
-        new, n = _RUNS.subn(" ", text)
-        lines = new.split("\n")
-        trimmed = [ln.strip(" ") for ln in lines]
-        n += sum(len(a) - len(b) for a, b in zip(lines, trimmed, strict=True))
-        apply("collapse-spaces", "\n".join(trimmed), n)
+        new, n = _RUNS.subn(" ", text) if "  " in text else (text, 0)
+        trimmed = "\n".join([ln.strip(" ") for ln in new.split("\n")])
+        n += len(new) - len(trimmed)  # the spaces stripped from the ends of lines
+        apply("collapse-spaces", trimmed, n)
     if settings.collapse_blank_lines:
         new, n = _BLANKS.subn("\n\n", text)
         stripped = new.strip("\n")
