@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import regex
 
-from cleanpipe.document import Document
+from cleanpipe.document import Document, Step
 from cleanpipe.stages.base import Stage
 from cleanpipe.stages.prefilter import Conditions, Prefilter, conditions
 from cleanpipe.stages.textdump import RuleHit, StructureSettings, clean_dump
@@ -382,7 +382,9 @@ def strip_with(matcher: ChromeMatcher, text: str, kind: str | None = None,
     """
     settings = matcher.settings
     lines = text.split("\n")
-    hits: list[ChromeRule | None] = [matcher.match(ln) if ln.strip() else None for ln in lines]
+    stripped = [ln.strip() for ln in lines]
+    match = matcher.match
+    hits: list[ChromeRule | None] = [match(ln) if ln else None for ln in stripped]
     if learned:
         for i, ln in enumerate(lines):
             if hits[i] is None and ln.strip() and line_hash(ln) in learned:
@@ -402,7 +404,7 @@ def strip_with(matcher: ChromeMatcher, text: str, kind: str | None = None,
                 rule.id, rule.where == "anywhere", matcher.ends_article(group),
                 rule.kind == "phrase")
 
-        reasons = clean_dump([ln.strip() for ln in lines], evidence, settings.structure, judge)
+        reasons = clean_dump(stripped, evidence, settings.structure, judge)
         drop = {i: r for i, r in enumerate(reasons) if r is not None}
     if not drop:
         return text, []
@@ -501,8 +503,9 @@ class Chrome(Stage):
             learned = self.site_profiles.get(site_of(doc.source, url), frozenset())
         doc.text, removals = strip_with(self.matcher(host, doc.kind), doc.text, doc.kind,
                                         learned)
-        for r in removals:
-            doc.log(self.name, r.rule, "remove", r.text, line=r.line)
+        if removals:  # doc.log's steps, built in one go: a dump loses hundreds of lines
+            name = self.name
+            doc.trail.extend([Step(name, r.rule, "remove", r.text, r.line) for r in removals])
         if removals and not doc.text.strip() and not doc.reason:
             doc.reason = "no article text: every line is chrome"
         return doc
