@@ -9,8 +9,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleanpipe import Pipeline, RulesError, load_rules
-from cleanpipe.stages.language import LanguageResult, LanguageSettings, identify
-from cleanpipe.stages.translation import repair_spacing, translation_signals
+from cleanpipe.stages.language import (
+    LanguageResult,
+    LanguageSettings,
+    identify,
+    paragraph_spans,
+)
+from cleanpipe.stages.translation import (
+    TranslationSettings,
+    repair_spacing,
+    sample_paragraphs,
+    translation_signals,
+)
 from conftest import FIXTURES, SEED
 
 LANG = FIXTURES / "language"
@@ -165,3 +175,71 @@ def test_word_tables_stay_bounded_over_many_languages() -> None:
     assert wordfreq.get_frequency_list.cache_info().currsize <= WORDFREQ_TABLES
     assert wordfreq.get_frequency_dict.cache_info().currsize == 0
     assert translation._large_table("en").get("the", 0) > 0.01  # still the real table
+
+
+# --------------------------------------------------------------------------- long texts
+
+
+def _native_text(pipeline: Pipeline) -> str:
+    return str(pipeline.process((LANG / "native-en-news.html").read_bytes())["text"])
+
+
+def test_a_long_texts_sample_holds_whole_sentences_from_start_middle_and_end(
+        pipeline: Pipeline) -> None:
+    text = "\n\n".join([_native_text(pipeline)] * 10)
+    spans = paragraph_spans(text)
+    sample, sample_spans, origins = sample_paragraphs(text, spans, 6000)
+    assert origins is not None and len(sample) <= 6000 + 2 * len(sample_spans)
+    assert len(sample) >= 5000
+    # each piece is the text at its origin
+    for (a, b), origin in zip(sample_spans, origins, strict=True):
+        assert text[origin:origin + b - a] == sample[a:b]
+    # it reaches the start, the middle and the end of the text
+    n = len(text)
+    assert origins[0] == 0
+    assert any(abs(o - n // 2) < 2500 for o in origins)
+    last = origins[-1] + sample_spans[-1][1] - sample_spans[-1][0]
+    assert last == len(text.rstrip())
+    # and holds no broken word: each piece starts a line or a sentence and ends one
+    for (a, b), origin in zip(sample_spans, origins, strict=True):
+        assert origin == 0 or text[origin - 1] in "\n " and (
+            text[origin - 1] == "\n" or text[origin - 2] == ".")
+        assert b - a > 0 and (sample[b - 1] in ".!?”\"" or origin + b - a in
+                              {s for _, s in spans})
+
+
+def test_sample_chars_0_or_a_short_text_is_judged_whole(pipeline: Pipeline) -> None:
+    text = "\n\n".join([_native_text(pipeline)] * 10)
+    spans = paragraph_spans(text)
+    assert sample_paragraphs(text, spans, 0) == (text, spans, None)
+    assert sample_paragraphs(text, spans, len(text)) == (text, spans, None)
+    rules = load_rules().rules["translation"]
+    lang = identify(text, None, LanguageSettings())
+    whole = translation_signals(text, lang, None, TranslationSettings(sample_chars=0), rules)
+    sampled = translation_signals(text, lang, None, TranslationSettings(), rules)
+    assert not whole.sampled and sampled.sampled
+    assert not whole.likely_machine_translated and not sampled.likely_machine_translated
+    # a sample's counts are at most the whole text's
+    assert all(n <= whole.counts.get(sid, 0) for sid, n in sampled.counts.items())
+    # paragraph hits point into the text (offsets moved back from the sample)
+    assert set(sampled.paragraph_hits) <= set(range(len(spans)))
+
+
+def test_a_long_machine_translated_text_is_judged_in_full_and_flagged() -> None:
+    seed = SEED.read_text(encoding="utf-8")
+    text = "\n\n".join([seed] * 8)
+    rules = load_rules().rules["translation"]
+    lang = identify(text, None, LanguageSettings())
+    whole = translation_signals(text, lang, None, TranslationSettings(sample_chars=0), rules)
+    report = translation_signals(text, lang, None, TranslationSettings(), rules)
+    assert len(text) > TranslationSettings().sample_chars
+    # the sample scored above full_scan_score, so the report is the whole text's
+    assert report == whole and not report.sampled
+    assert report.likely_machine_translated
+
+
+def test_full_scan_score_above_the_threshold_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "translation.yaml").write_text(
+        "stage: translation\nsettings:\n  threshold: 0.4\n  full_scan_score: 0.5\n")
+    with pytest.raises(RulesError, match="full_scan_score"):
+        load_rules(tmp_path)

@@ -23,7 +23,7 @@ import itertools
 import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
 from cleanpipe.document import Document
@@ -138,6 +138,14 @@ class TranslationSettings:
     min_prev_sentence_words: lowercase starts and fragments count only after a sentence
         of at least this many words (not in slogans such as "on. it.").
     foreign_words: see :class:`ForeignWordSettings`.
+    sample_chars: a longer text is first judged on a sample of about this many
+        characters (the paragraphs in three windows at its start, middle and end), so a
+        long native page costs a bounded amount; counts are the sample's and rates use
+        its length. Widgets, MT notices, HTML markers and untranslated paragraphs are
+        looked for in the whole text. 0 judges the whole text at once.
+    full_scan_score: a sample scoring at least this is judged again on the whole text,
+        whose report is returned; so only a sample well below the threshold is kept,
+        and sampling can miss a verdict but never makes one (at most ``threshold``).
     repair_spacing: also fix the safe spacing artifacts (sentence joints, NBSPs opening a
         line, a closing quote glued to the next word), each fix logged in the trail.
     """
@@ -153,7 +161,15 @@ class TranslationSettings:
     max_fragment_words: int = field(default=4, metadata={"min": 1, "max": 20})
     min_prev_sentence_words: int = field(default=4, metadata={"min": 0, "max": 50})
     foreign_words: ForeignWordSettings = ForeignWordSettings()
+    sample_chars: int = field(default=6000, metadata={"min": 0, "max": 100_000_000})
+    full_scan_score: float = field(default=0.2, metadata={"min": 0.0, "max": 1.0})
     repair_spacing: bool = False
+
+    def check(self) -> list[str]:
+        if self.full_scan_score > self.threshold:
+            return [f"key 'full_scan_score': {self.full_scan_score} is above 'threshold' "
+                    f"({self.threshold}): a sample could flag a text its full scan would not"]
+        return []
 
 
 # --------------------------------------------------------------------------- report
@@ -185,6 +201,8 @@ class TranslationReport:
 
     signals: the signals that fired, strongest first. counts: the raw count of every
     signal, fired or not. paragraph_hits: paragraph index -> ids of signals hit there.
+    sampled: the text signals were read on a sample of a long text (see
+    ``TranslationSettings.sample_chars``), not the whole of it.
     """
 
     score: float
@@ -194,6 +212,7 @@ class TranslationReport:
     declared_language: str | None = None
     counts: Mapping[str, int] = field(default_factory=dict)
     paragraph_hits: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    sampled: bool = False
 
     @property
     def reasons(self) -> list[str]:
@@ -1110,6 +1129,84 @@ def _score(
     return round(1.0 - survive, 4), fired
 
 
+def sample_paragraphs(
+    text: str, spans: Sequence[tuple[int, int]], max_chars: int
+) -> tuple[str, list[tuple[int, int]], list[int] | None]:
+    """The paragraphs of ``text`` inside three windows of ``max_chars // 3`` characters at
+    its start, middle and end, as ``(sample, its spans, each span's start in text)``;
+    ``(text, spans, None)`` when the text is not longer than ``max_chars`` or
+    ``max_chars`` is 0.
+
+    A paragraph that crosses a window's edge is cut at a line or sentence boundary
+    inside the window (or, failing that, at white space), so the sample holds whole
+    sentences.
+    """
+    if not max_chars or len(text) <= max_chars or not spans:
+        return text, list(spans), None
+    third = max(1, max_chars // 3)
+    low = len(text) // 2 - third // 2
+    windows = ((0, third), (low, low + third), (len(text) - third, len(text)))
+    starts = [a for a, _ in spans]
+    pieces: list[tuple[int, int, int]] = []  # start, end, paragraph index
+    for wa, wb in windows:
+        i = max(0, bisect.bisect_right(starts, wa) - 1)
+        while i < len(spans) and spans[i][0] < wb:
+            a, b = spans[i]
+            if b > wa:
+                a2 = a if a >= wa else _next_start(text, wa, min(b, wb))
+                b2 = b if b <= wb else _cut(text, a2, wb)
+                if b2 > a2:
+                    pieces.append((a2, b2, i))
+            i += 1
+    parts: list[str] = []
+    sample_spans: list[tuple[int, int]] = []
+    origins: list[int] = []
+    pos, prev = 0, None
+    for a, b, i in pieces:
+        if prev is not None:
+            pa, pb, pi = prev
+            whole = pb == spans[pi][1] and a == spans[i][0] and i == pi + 1
+            gap = text[pb:a] if whole else "\n\n"
+            parts.append(gap)
+            pos += len(gap)
+        parts.append(text[a:b])
+        sample_spans.append((pos, pos + b - a))
+        origins.append(a)
+        pos += b - a
+        prev = (a, b, i)
+    return "".join(parts), sample_spans, origins
+
+
+def _next_start(text: str, a: int, b: int) -> int:
+    """Where the first line or sentence after ``a`` starts, in ``text[a:b]`` (else the
+    first word); ``b`` when there is none."""
+    for mark in ("\n", ". ", " "):
+        k = text.find(mark, a, b)
+        if k >= 0:
+            return k + len(mark)
+    return b
+
+
+def _cut(text: str, a: int, b: int) -> int:
+    """The end of the longest part of ``text[a:b]`` that closes a line or a sentence
+    (else that ends before white space); ``a`` when there is none."""
+    for mark in ("\n", ". ", " "):
+        k = text.rfind(mark, a, b)
+        if k > a:
+            return k + (1 if mark == ". " else 0)
+    return a
+
+
+def _offsets_to_text(hits: _Hits, sample_spans: Sequence[tuple[int, int]],
+                     origins: Sequence[int]) -> None:
+    """Move the hits' offsets from the sample (:func:`sample_paragraphs`) to the text."""
+    starts = [a for a, _ in sample_spans]
+    for offsets in hits.offsets.values():
+        for k, off in enumerate(offsets):
+            i = max(0, bisect.bisect_right(starts, off) - 1)
+            offsets[k] = origins[i] + max(0, off - starts[i])
+
+
 def translation_signals(
     text: str,
     language: LanguageResult | None = None,
@@ -1122,8 +1219,24 @@ def translation_signals(
     ``language`` is the language stage's result (document, paragraph and declared
     languages); ``None`` judges the text without a language (no convention signals).
     ``html`` is the page, for MT markers in its head; ``None`` for a text dump.
+    A long text is judged on a sample first, and again in full when the sample scores
+    ``full_scan_score`` or more.
     """
     settings = settings or TranslationSettings()
+    rules = tuple(rules)
+    report = _judge(text, language, html, settings, rules)
+    if report.sampled and report.score >= settings.full_scan_score:
+        report = _judge(text, language, html, replace(settings, sample_chars=0), rules)
+    return report
+
+
+def _judge(
+    text: str,
+    language: LanguageResult | None,
+    html: str | None,
+    settings: TranslationSettings,
+    rules: Iterable[SignalRule],
+) -> TranslationReport:
     by_id: dict[str, SignalRule] = {r.id: r for r in rules}
     lang = language.language if language else None
     prob = language.confidence if language else 0.0
@@ -1131,12 +1244,17 @@ def translation_signals(
     hits = _Hits(settings.max_examples)
     spans = paragraph_spans(text)
 
+    judged_len, sampled = len(text), False
     if len(text) >= settings.min_doc_chars:
-        prose_text, prose = _blank_code(text, spans)
+        sample, sample_spans, origins = sample_paragraphs(text, spans, settings.sample_chars)
+        prose_text, prose = _blank_code(sample, sample_spans)
         _joint_signals(prose_text, lang, settings, hits)
         _quote_signals(prose_text, prose, lang, hits)
         _convention_signals(prose_text, lang, hits)
         _lexical_signals(prose_text, prose, lang, settings, hits)
+        if origins is not None:
+            judged_len, sampled = len(sample), True
+            _offsets_to_text(hits, sample_spans, origins)
         para_langs = language.paragraphs if language else ()
         if lang and len(para_langs) == len(spans):  # aligned unless the text changed since
             for i, found in enumerate(para_langs):
@@ -1153,7 +1271,7 @@ def translation_signals(
                     )
     _widget_signals(text, html, lang, declared, prob, settings, hits)
 
-    score, fired = _score(hits, len(text), settings, by_id)
+    score, fired = _score(hits, judged_len, settings, by_id)
     starts = [a for a, _ in spans]
     para_hits: dict[int, list[str]] = {}
     for sid, offsets in hits.offsets.items():
@@ -1171,6 +1289,7 @@ def translation_signals(
         declared_language=declared,
         counts=dict(hits.counts),
         paragraph_hits={k: tuple(v) for k, v in sorted(para_hits.items())},
+        sampled=sampled,
     )
 
 
