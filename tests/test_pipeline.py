@@ -9,8 +9,9 @@ from typing import Any
 
 from cleanpipe import Document, Pipeline, load_rules
 from cleanpipe.config.limits import Limits
+from cleanpipe.pipeline import json_size_bound
 from cleanpipe.stats import PipelineStats
-from conftest import PAGES, SEED
+from conftest import FIXTURES, PAGES, SEED
 
 
 def with_limits(**limits: Any) -> Pipeline:
@@ -63,3 +64,25 @@ def test_lone_surrogates_in_a_str_input_give_an_error_record_not_a_crash() -> No
     record = pipe.process("Text with a lone \ud800 surrogate in it.", "s")
     json.dumps(record, ensure_ascii=False).encode("utf-8")
     assert record["error"]["stage"] == "emit"
+
+
+def test_the_size_bound_is_never_below_the_json_and_gives_up_on_what_may_not_serialise(
+) -> None:
+    record = Pipeline.from_rules().process((FIXTURES / "dumps" / "forum-thread.txt")
+                                           .read_bytes(), "forum-thread.txt")
+    tricky = {"a": "quote \" backslash \\ control \x01 tab\t é 😀", "n": [1, -2.5e-300, None,
+              True, (3, "x")], "d": {"k": {"j": []}}}
+    for value in (record, tricky, "", [], {}, 10**17, float("nan")):
+        bound = json_size_bound(value)
+        assert bound is not None
+        assert bound >= len(json.dumps(value, ensure_ascii=False).encode("utf-8"))
+    for value in ({"s": "lone \udc80"}, {"\ud800": 1}, {1: "int key"}, {"set": {1}},
+                  {"big": 10**30}, [object()]):
+        assert json_size_bound(value) is None
+    deep: list[Any] = []
+    for _ in range(100):
+        deep = [deep]
+    assert json_size_bound(deep) is None
+    loop: list[Any] = []
+    loop.append(loop)
+    assert json_size_bound(loop) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -25,6 +26,63 @@ def error_record(source: str, stage: str, exc: BaseException | str) -> dict[str,
     else:
         kind, message = "Error", exc
     return {"source": source, "error": {"stage": stage, "type": kind, "message": message}}
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Nesting deeper than this is left to ``json.dumps`` (which also finds cycles).
+_MAX_DEPTH = 32
+#: Integers of at most this many digits; larger ones are left to ``json.dumps``.
+_INT_LIMIT = 10**18
+
+
+def json_size_bound(value: Any, depth: int = 0) -> int | None:
+    """An upper bound on the UTF-8 size of ``json.dumps(value, ensure_ascii=False)``, or
+    ``None`` when ``value`` might not serialise (a type JSON lacks, a lone surrogate, deep
+    nesting): then only serialising it tells.
+
+    One walk of the record, with no string built: a character takes at most 6 bytes
+    (``\\u001f``), a number at most 25, and every container and key its brackets,
+    quotes, colons and commas. Far cheaper than ``json.dumps`` on a record that holds a
+    dump's hundreds of removed lines.
+    """
+    kind = type(value)
+    if kind is str:
+        if not value.isascii() and _SURROGATE.search(value):
+            return None
+        return 6 * len(value) + 2
+    if value is None or kind is bool:
+        return 5
+    if kind is int:
+        return 20 if -_INT_LIMIT < value < _INT_LIMIT else None
+    if kind is float:
+        return 25
+    if depth >= _MAX_DEPTH:
+        return None
+    if kind is dict:
+        keys, items = value.keys(), value.values()
+    elif kind is list or kind is tuple:
+        keys, items = (), value
+    else:
+        return None
+    chars = 0  # characters of the strings met directly in this container
+    total = 2 + 4 * len(value)  # brackets; ", " between items, ": " after keys
+    for key in keys:
+        if type(key) is not str or (not key.isascii() and _SURROGATE.search(key)):
+            return None
+        chars += len(key)
+        total += 2
+    for item in items:
+        if type(item) is str:
+            if not item.isascii() and _SURROGATE.search(item):
+                return None
+            chars += len(item)
+            total += 2
+        else:
+            size = json_size_bound(item, depth + 1)
+            if size is None:
+                return None
+            total += size
+    return total + 6 * chars
 
 
 class Pipeline:
@@ -116,6 +174,9 @@ class Pipeline:
 
     def _bounded(self, record: dict[str, Any]) -> dict[str, Any]:
         """``record``, or an error record if its JSON is not UTF-8 or is over the limit."""
+        bound = json_size_bound(record)
+        if bound is not None and bound <= self.limits.max_output_bytes:
+            return record  # surely valid and small enough: no need to serialise it here
         source = str(record.get("source", "-"))
         try:
             size = len(json.dumps(record, ensure_ascii=False).encode("utf-8"))
