@@ -94,3 +94,19 @@ def test_backend_typo_in_yaml_is_caught(tmp_path: Path) -> None:
         load_rules(tmp_path)
     assert "language.yaml:3: stage 'language': key 'backend': 'langid' is not one of" in str(
         info.value)
+
+
+def test_py3langid_backend_gives_the_model_s_own_numbers_bit_for_bit(
+        pipeline: Pipeline) -> None:
+    # the backend scores on float32 rows converted once; py3langid converts per call
+    backend = get_backend("py3langid")
+    ident = backend._ident  # type: ignore[attr-defined]
+    texts = [pipeline.process(page)["text"] for page in (ENGLISH, FRENCH)]
+    texts += [(FIXTURES / "dumps" / name).read_text(encoding="utf-8")
+              for name in ("forum-thread.txt", "review-with-spec-table.txt")]
+    texts.append(SEED.read_text(encoding="utf-8"))
+    samples = [t[a:b] for t in texts for a, b in paragraph_spans(t)]
+    samples += [t[:400] for t in texts] + ["", "x", "ÉTÉ À PARIS", "12 34"]
+    for sample in samples:
+        lang, prob = ident.classify(sample)
+        assert backend.classify(sample) == (lang, float(prob))  # type: ignore[attr-defined]

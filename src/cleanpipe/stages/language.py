@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -98,19 +99,67 @@ def primary_subtag(code: str | None) -> str | None:
 
 
 class Py3langidBackend:
-    """py3langid (langid.py's model, numpy inference) with normalised probabilities."""
+    """py3langid (langid.py's model, numpy inference) with normalised probabilities.
+
+    The model's feature weights ship as float16, and numpy converts the rows a text uses
+    to float32 on every call, which cost more than the rest of the call. Here each row is
+    converted once, when a text first uses it, into a float32 table whose untouched rows
+    are never written (so take no memory), and the call is py3langid's ``classify`` on
+    those rows: the same numbers, bit for bit (a test holds the two together). A model
+    or version this does not know is called as it is.
+    """
 
     name = "py3langid"
 
     def __init__(self) -> None:
+        import numpy as np
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
         self._ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        ident: Any = self._ident
+        self._fast = (getattr(ident.nb_ptc, "dtype", None) == np.float16
+                      and ident.nb_ptc.ndim == 2 and ident.min_confidence is None
+                      and all(hasattr(ident, a) for a in (
+                          "_encode", "_rowbase", "_alias_pairs", "tk_nextmove", "tk_output")))
+        if self._fast:
+            from py3langid.langid import visit_counts
+
+            self._np, self._visit_counts = np, visit_counts
+            self._rows = np.zeros(ident.nb_ptc.shape, dtype=np.float32)  # pages untouched
+            self._done = np.zeros(ident.nb_ptc.shape[0], dtype=bool)
+
+    def classify(self, text: str) -> tuple[str, float]:
+        """``LanguageIdentifier.classify`` with ``norm_probs``, on float32 rows."""
+        if not self._fast:
+            lang, prob = self._ident.classify(text)
+            return lang, float(prob)
+        np, visit_counts = self._np, self._visit_counts
+        ident: Any = self._ident
+        data = ident._encode(text)
+        visits = visit_counts(ident.tk_nextmove, ident._rowbase, ident.tk_output, data)
+        if visits:
+            idx = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
+            counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
+            new = idx[~self._done[idx]]
+            if len(new):
+                self._rows[new] = ident.nb_ptc[new]
+                self._done[new] = True
+            scores = np.log1p(counts) @ self._rows[idx] + ident.nb_pc
+        else:
+            scores = np.full(len(ident.nb_classes), 0.0, dtype=np.float32)
+        scores *= 1.0 / math.sqrt(len(data) or 1)
+        np.exp(scores - scores.max(), out=scores)
+        scores /= scores.sum()
+        for i, j in ident._alias_pairs:
+            scores[i] += scores[j]
+            scores[j] = 0.0
+        best = int(scores.argmax())
+        return ident.nb_classes[best], float(scores[best])
 
     def detect(self, text: str) -> tuple[str, float]:
         if not _LETTER.search(text):
             return UNDETERMINED, 0.0
-        lang, prob = self._ident.classify(text)
+        lang, prob = self.classify(text)
         return primary_subtag(lang) or UNDETERMINED, float(prob)
 
 
@@ -313,8 +362,10 @@ def identify(text: str, html: str | None, settings: LanguageSettings) -> Languag
     paragraphs: tuple[tuple[str, float] | None, ...] = ()
     if detected is not None and settings.max_paragraphs:
         spans = paragraph_spans(text)
+        least = settings.min_paragraph_chars  # (a shorter span is a paragraph too short)
         paragraphs = tuple(paragraph_languages(
-            [text[a:b].strip() for a, b in spans], detected, settings))
+            [text[a:b].strip() if b - a >= least else "" for a, b in spans], detected,
+            settings))
     return LanguageResult(detected, round(prob, 4) if detected else 0.0, declared, mismatch,
                           paragraphs)
 
