@@ -237,6 +237,7 @@ class ChromeMatcher:
         self._phrase_chars = 2 * self.longest_phrase + 8  # longer lines are no phrase
         # Short lines (menus, buttons, labels) recur across pages; remember their verdict.
         self._memo: dict[str, ChromeRule | None] = {}
+        self._hits: dict[tuple[ChromeRule, bool, bool], RuleHit] = {}
         ending = tuple(r for r in rules if r.ends_article)
         self._ending = ChromeMatcher(ending, settings) if ending and len(ending) < len(
             rules) else None
@@ -260,6 +261,40 @@ class ChromeMatcher:
             self._memo[line] = verdict
             return verdict
         return self._match(line)
+
+    def match_lines(self, lines: list[str]) -> list[ChromeRule | None]:
+        """:meth:`match` of each of ``lines``, which are stripped (blank: ``None``), in
+        one loop: a dump has hundreds of lines, most of them seen before."""
+        memo, memo_chars = self._memo, self._MEMO_LINE_CHARS
+        max_chars = self.settings.max_line_chars
+        _match = self._match
+        out: list[ChromeRule | None] = []
+        append = out.append
+        for line in lines:
+            if not line or len(line) > max_chars:
+                append(None)
+            elif len(line) <= memo_chars:
+                verdict = memo.get(line, _UNSEEN)
+                if verdict is _UNSEEN:
+                    if len(memo) >= self._MEMO_SIZE:
+                        memo.clear()
+                    verdict = memo[line] = _match(line)
+                append(verdict)  # type: ignore[arg-type]
+            else:
+                append(_match(line))
+        return out
+
+    def hit(self, rule: ChromeRule, hard: bool, line: str) -> RuleHit:
+        """The evidence a dump's structure gets for ``line``, matched by ``rule``
+        (``hard``: the rule removes it by itself). Equal hits are one shared object."""
+        ends = rule.ends_article or self.ends_article(line)
+        key = (rule, hard, ends)
+        found = self._hits.get(key)
+        if found is None:
+            if len(self._hits) >= 4096:
+                self._hits.clear()
+            found = self._hits[key] = RuleHit(rule.id, hard, ends, rule.kind == "phrase")
+        return found
 
     def ends_article(self, line: str) -> bool:
         """True when any ``ends_article`` rule matches ``line`` (not only the first rule)."""
@@ -328,6 +363,9 @@ class _Alternations:
         return found
 
 
+_UNSEEN = object()
+
+
 def page_host(url: str | None) -> str | None:
     """The lower-cased host of ``url`` without a leading ``www.``, or ``None``."""
     if not url:
@@ -383,16 +421,15 @@ def strip_with(matcher: ChromeMatcher, text: str, kind: str | None = None,
     settings = matcher.settings
     lines = text.split("\n")
     stripped = [ln.strip() for ln in lines]
-    match = matcher.match
-    hits: list[ChromeRule | None] = [match(ln) if ln else None for ln in stripped]
+    hits = matcher.match_lines(stripped)
     if learned:
         for i, ln in enumerate(lines):
             if hits[i] is None and ln.strip() and line_hash(ln) in learned:
                 hits[i] = LEARNED_RULE
     drop = _rule_verdicts(lines, hits, settings)
     if kind == "text" and settings.structure.enabled:
-        evidence = [None if rule is None else RuleHit(
-            rule.id, i in drop, matcher.ends_article(lines[i]), rule.kind == "phrase")
+        hit = matcher.hit
+        evidence = [None if rule is None else hit(rule, i in drop, stripped[i])
                     for i, rule in enumerate(hits)]
 
         def judge(group: str) -> RuleHit | None:
@@ -400,9 +437,7 @@ def strip_with(matcher: ChromeMatcher, text: str, kind: str | None = None,
             if rule is None and (group[0] in _FRAME or group[-1] in _FRAME):
                 group = group.strip(_FRAME)  # "[ 167 comments ]" is "167 comments"
                 rule = matcher.match(group) if group else None
-            return None if rule is None else RuleHit(
-                rule.id, rule.where == "anywhere", matcher.ends_article(group),
-                rule.kind == "phrase")
+            return None if rule is None else hit(rule, rule.where == "anywhere", group)
 
         reasons = clean_dump(stripped, evidence, settings.structure, judge)
         drop = {i: r for i, r in enumerate(reasons) if r is not None}

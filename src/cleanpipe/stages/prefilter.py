@@ -424,7 +424,7 @@ class Prefilter:
         self.everything = tuple(range(len(self.conds)))
         self._plans: dict[str, _Plan] = {}
         self._end_classes: dict[int, list[Any]] = {}  # pattern -> classes it may end with
-        self._last: dict[tuple[int, str], bool] = {}  # (pattern, last character) -> may end
+        self._last: dict[int, dict[str, bool]] = {}  # pattern -> last character -> may end
         self._first: dict[str, frozenset[int]] = {}   # first character -> patterns its
         #                                               class allows to start there
         # per pattern: prefixes by their first two characters (shorter ones: the whole)
@@ -448,6 +448,7 @@ class Prefilter:
                 ends = tuple(sorted(a for a in cond.ends if isinstance(a, str)))
                 if len(ends) < len(cond.ends):
                     self._end_classes[i] = [a for a in cond.ends if not isinstance(a, str)]
+                    self._last[i] = {}
             self._rest.append((needs, digit, cond.digit, ends))
         self._classes = [(i, [a for a in cond.starts if not isinstance(a, str)])
                          for i, cond in enumerate(self.conds) if cond.starts is not None]
@@ -491,15 +492,14 @@ class Prefilter:
 
     def _may_end(self, i: int, last: str) -> bool:
         """True when pattern ``i`` may end with a character class that ``last`` is in."""
-        classes = self._end_classes.get(i)
-        if not classes:
-            return False
-        key = (i, last)
-        found = self._last.get(key)
+        known = self._last.get(i)
+        if known is None:
+            return False  # no class among its endings
+        found = known.get(last)
         if found is None:
-            if len(self._last) >= self._PLAN_SIZE:
-                self._last.clear()
-            found = self._last[key] = any(c.pattern.match(last) for c in classes)
+            if len(known) >= self._PLAN_SIZE:
+                known.clear()
+            found = known[last] = any(c.pattern.match(last) for c in self._end_classes[i])
         return found
 
     def candidates(self, line: str) -> tuple[int, ...]:
