@@ -44,12 +44,14 @@ def to_record(doc: Document, settings: EmitSettings | None = None) -> dict[str, 
     record["encoding"] = meta.get("encoding")
     if doc.reason:
         record["reason"] = doc.reason
-    record["removed"] = [
-        {"stage": s.stage, "rule": s.rule, "text": s.text, **({"line": s.line}
-                                                              if s.line is not None else {})}
-        for s in doc.trail
-        if s.action == "remove"
-    ]
+    removed: list[dict[str, Any]] = []
+    record["removed"] = removed
+    for s in doc.trail:
+        if s.action == "remove":
+            entry: dict[str, Any] = {"stage": s.stage, "rule": s.rule, "text": s.text}
+            if s.line is not None:
+                entry["line"] = s.line
+            removed.append(entry)
     if settings.include_trail:
         record["trail"] = [s.as_dict() for s in doc.trail]
     if settings.include_paragraphs:
