@@ -13,7 +13,7 @@ from cleanpipe.stages.base import Stage
 # U+00A0 and its narrow/figure cousins, plus the other space characters of Zs.
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
-_RUNS = re.compile(r" {2,}")
+_RUNS = re.compile(r"  +")  # (two literal spaces first: re then searches for the pair)
 _BLANKS = re.compile(r"\n(?:[ \t]*\n){2,}")
 
 
@@ -62,7 +62,8 @@ def normalize_text(text: str, settings: NormalizeSettings) -> tuple[str, list[tu
     # Each pattern below is only run when the text may hold what it replaces: scanning
     # for a character class costs more than asking whether the characters are there.
     ascii_text = text.isascii()
-    if settings.line_breaks and ("\r" in text or not ascii_text):
+    if settings.line_breaks and ("\r" in text or not ascii_text and (
+            "\u2028" in text or "\u2029" in text or "\x85" in text)):
         new, n = _LINE_BREAKS.subn("\n", text)
         apply("line-breaks", new, n)
     if settings.unicode_form != "none" and not unicodedata.is_normalized(
