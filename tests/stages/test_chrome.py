@@ -121,3 +121,20 @@ def test_teaser_headers_in_other_languages_end_the_article() -> None:
         assert matcher.ends_article(header), header
     assert not matcher.ends_article("Leia também o relatório completo, publicado ontem "
                                     "pelo ministério, com os números de cada região do país.")
+
+
+def test_a_dump_s_removal_steps_are_the_steps_doc_log_would_make() -> None:
+    from cleanpipe.document import Document, Step
+    from cleanpipe.pipeline import Pipeline
+    from conftest import FIXTURES
+
+    pipe = Pipeline.from_rules()
+    chrome = next(s for s in pipe.stages if s.name == "chrome")
+    text = (FIXTURES / "dumps" / "blog-post-with-comments.txt").read_text(encoding="utf-8")
+    doc = chrome(Document(source="dump.txt", text=text, kind="text"))
+    settings, rules = load_rules().for_stage("chrome")
+    _, removals = strip_chrome(text, rules, settings, kind="text")
+    assert removals and doc.trail == [Step("chrome", r.rule, "remove", r.text, r.line)
+                                      for r in removals]
+    assert all(type(s) is Step and hash(s) == hash(Step(s.stage, s.rule, s.action, s.text,
+                                                        s.line)) for s in doc.trail)
