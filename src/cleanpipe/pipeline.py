@@ -77,6 +77,26 @@ def json_size_bound(value: Any, depth: int = 0) -> int | None:
                 return None
             chars += len(item)
             total += 2
+        elif type(item) is dict and depth + 1 < _MAX_DEPTH:  # (a removed line, say)
+            total += 2 + 4 * len(item)
+            for key, value in item.items():
+                kind = type(value)
+                if (type(key) is not str or (not key.isascii() and _SURROGATE.search(key))
+                        or (kind is str and not value.isascii()
+                            and _SURROGATE.search(value))):
+                    return None
+                if kind is str:
+                    chars += len(key) + len(value)
+                    total += 4
+                elif kind is int and -_INT_LIMIT < value < _INT_LIMIT:
+                    chars += len(key)
+                    total += 22
+                else:
+                    size = json_size_bound(value, depth + 2)
+                    if size is None:
+                        return None
+                    chars += len(key)
+                    total += 2 + size
         else:
             size = json_size_bound(item, depth + 1)
             if size is None:
