@@ -243,3 +243,20 @@ def test_full_scan_score_above_the_threshold_is_refused(tmp_path: Path) -> None:
         "stage: translation\nsettings:\n  threshold: 0.4\n  full_scan_score: 0.5\n")
     with pytest.raises(RulesError, match="full_scan_score"):
         load_rules(tmp_path)
+
+
+def test_the_capitalised_common_words_pattern_finds_what_a_plain_alternation_finds() -> None:
+    import re
+
+    from cleanpipe.stages.language import top_words
+    from cleanpipe.stages.translation import _LO, _caps_re
+
+    text = SEED.read_text(encoding="utf-8") + (
+        " we will The work and In the end, says Or not, then To be or For the lot. A b")
+    for lang in ("en", "fr", "es"):
+        words = sorted((w for w in top_words(lang, 60) if w.isalpha() and len(w) > 1
+                        and not (lang == "en" and w == "i")), key=len, reverse=True)
+        plain = re.compile(" (?P<w>" + "|".join(re.escape(w[0].upper() + w[1:])
+                                                  for w in words) + f") (?=[{_LO}])")
+        assert [(m.span(), m.group("w")) for m in _caps_re(lang).finditer(text)] == [
+            (m.span(), m.group("w")) for m in plain.finditer(text)]

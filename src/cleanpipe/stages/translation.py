@@ -356,8 +356,29 @@ def _caps_re(lang: str) -> re.Pattern[str]:
     )
     if not words:
         return re.compile(r"(?!x)x")
-    alt = "|".join(re.escape(w[0].upper() + w[1:]) for w in words)
+    # factored by common prefixes: re tries a few branches after each space, not sixty.
+    # The same matches: a word is followed by a space, so at most one word fits a place.
+    alt = _trie([w[0].upper() + w[1:] for w in words])
     return re.compile(rf" (?P<w>{alt}) (?=[{_LO}])")
+
+
+def _trie(words: Sequence[str]) -> str:
+    """A regex alternation of exactly ``words`` (no empty word), factored by prefixes."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
 
 
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+")
