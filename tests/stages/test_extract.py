@@ -100,11 +100,9 @@ def test_title_line_stays_on_pages_that_do_not_declare_an_article() -> None:
 
 
 def test_fallback_when_trafilatura_finds_too_little(monkeypatch) -> None:
-    import trafilatura
-
     from cleanpipe.stages import extract
 
-    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: None)
+    monkeypatch.setattr(extract, "trafilatura_text", lambda *a, **k: "")
     settings = extract.ExtractSettings()
     result = extract.extract_html(ARTICLE, None, settings)
     assert result.method == "resiliparse"

@@ -104,6 +104,9 @@ class ExtractSettings:
         about HTML lists ``<div>``, ``<meta>``, ``<table>`` as text; 0 turns it off.
     favor_precision / favor_recall / include_tables / include_comments / deduplicate /
         fast: passed to trafilatura (comments off: the largest single gain measured).
+    hand_tree_to_trafilatura: trafilatura gets the parsed tree itself, not the copy
+        ``bare_extraction`` makes of a tree it is given (a third of the parse's cost);
+        nothing reads the tree after it. Off: ``bare_extraction`` (the same text).
     with_metadata: read title, author, date, site name, canonical url and description.
     date_extensive_search: htmldate's extensive date search (slow: as costly as the
         extraction); off, only the declared and URL dates are used.
@@ -182,6 +185,7 @@ class ExtractSettings:
     include_comments: bool = False
     deduplicate: bool = False
     fast: bool = False
+    hand_tree_to_trafilatura: bool = True
     with_metadata: bool = True
     date_extensive_search: bool = False
     author_dom_search: bool = False
@@ -593,6 +597,68 @@ def prune(tree: Any, settings: ExtractSettings) -> list[Removal]:
 # ----------------------------------------------------------------------------- fallback
 
 
+def trafilatura_text(tree: Any, url: str | None, settings: ExtractSettings) -> str:
+    """trafilatura's main text of ``tree`` ("" when it finds none or rejects the page).
+
+    ``bare_extraction`` copies a tree it is given, which costs a third of the parse.
+    With ``hand_tree_to_trafilatura`` the tree goes to trafilatura's cascade as it is,
+    with ``bare_extraction``'s checks around it, and comes back changed: read nothing
+    from it afterwards. A trafilatura without that cascade gets ``bare_extraction``.
+    """
+    options = dict(fast=settings.fast, favor_precision=settings.favor_precision,
+                   favor_recall=settings.favor_recall, include_tables=settings.include_tables,
+                   include_comments=settings.include_comments,
+                   deduplicate=settings.deduplicate)
+    cascade = _trafilatura_cascade() if settings.hand_tree_to_trafilatura else None
+    if cascade is None:
+        import trafilatura
+
+        found = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **options)
+        return (found.text if found is not None and not isinstance(found, dict)
+                else (found or {}).get("text")) or ""
+    return cascade(tree, url, **options)
+
+
+@functools.lru_cache(maxsize=1)
+def _trafilatura_cascade() -> Callable[..., str] | None:
+    """``bare_extraction`` without its copy of the tree and without metadata, built on
+    trafilatura's internal cascade; ``None`` when this trafilatura lacks a part of it."""
+    try:
+        from trafilatura.core import (
+            Extractor,
+            duplicate_test,
+            strip_tags,
+            trafilatura_sequence,
+            xmltotxt,
+        )
+    except ImportError:
+        return None
+
+    def cascade(tree: Any, url: str | None, *, fast: bool, favor_precision: bool,
+                favor_recall: bool, include_tables: bool, include_comments: bool,
+                deduplicate: bool) -> str:
+        options = Extractor(output_format="python", fast=fast, precision=favor_precision,
+                            recall=favor_recall, comments=include_comments,
+                            tables=include_tables, dedup=deduplicate, url=url)
+        try:
+            body, text, _, comments = trafilatura_sequence(tree, options, options.url)
+            if options.max_tree_size and len(body) > options.max_tree_size:
+                strip_tags(body, "hi")
+                if len(body) > options.max_tree_size:
+                    return ""
+            if (len(text) < options.min_output_size
+                    and len(comments) < options.min_output_comm_size):
+                return ""
+            if options.dedup and duplicate_test(body, options) is True:
+                return ""
+        except (TypeError, ValueError):
+            return ""
+        return str(xmltotxt(body, options.formatting) or "")
+
+    return cascade
+
+
+
 def _resiliparse_text(html: str) -> str | None:
     """Resiliparse's main-content text, or ``None`` when it is not installed."""
     try:
@@ -617,12 +683,15 @@ def deeper_than(tree: Any, depth: int) -> bool:
     return bool(_depth_probe(depth)(tree))
 
 
-def fallback_text(html: str, tree: Any, settings: ExtractSettings) -> tuple[str, str]:
+def fallback_text(html: str, tree: Any, settings: ExtractSettings,
+                  deep: bool | None = None) -> tuple[str, str]:
     """(text, method) of the second extractor; resiliparse falls back to trafilatura's
     baseline when it is not installed or the page is too deep (the method says which
-    one ran)."""
-    if settings.fallback == "resiliparse" and not deeper_than(
-            tree, settings.resiliparse_max_depth):
+    one ran). ``deep``: :func:`deeper_than` of the tree, when it was measured before
+    trafilatura changed the tree."""
+    if deep is None:
+        deep = deeper_than(tree, settings.resiliparse_max_depth)
+    if settings.fallback == "resiliparse" and not deep:
         text = _resiliparse_text(html)
         if text is not None:
             return text, "resiliparse"
@@ -720,7 +789,6 @@ def filter_lines(text: str, titles: list[str], description: str | None,
 
 def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extracted:
     """Main text, metadata and removals of an HTML page; an empty text has a reason."""
-    import trafilatura
     from trafilatura.utils import load_html
 
     html = html[: settings.max_html_chars]
@@ -751,16 +819,14 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
     removals: list[Removal] = []
     if settings.prune_class_id_patterns or settings.prune_xpaths:
         removals += prune(tree, settings)
+    # trafilatura may take the tree itself (see trafilatura_text): what is read from the
+    # tree later is read now
+    deep = (settings.fallback == "resiliparse"
+            and deeper_than(tree, settings.resiliparse_max_depth))
     try:
-        found = trafilatura.bare_extraction(
-            tree, url=url, with_metadata=False, fast=settings.fast,
-            favor_precision=settings.favor_precision, favor_recall=settings.favor_recall,
-            include_tables=settings.include_tables, include_comments=settings.include_comments,
-            deduplicate=settings.deduplicate)
+        text = trafilatura_text(tree, url, settings)
     except Exception:  # noqa: BLE001 - a page trafilatura rejects goes to the fallback
-        found = None
-    text = (found.text if found is not None and not isinstance(found, dict)
-            else (found or {}).get("text")) or ""
+        text = ""
     method = "trafilatura"
     short = len(text.strip()) < settings.min_text_chars
     second = (settings.second_opinion and settings.fallback == "resiliparse" and not article
@@ -768,7 +834,7 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
               and not skips_second_opinion(tree, settings, signals))
     if settings.fallback != "none" and (short or second or settings.fallback_min_ratio > 0):
         try:
-            other, other_method = fallback_text(html, tree, settings)
+            other, other_method = fallback_text(html, tree, settings, deep=deep)
         except Exception:  # noqa: BLE001 - the fallback is a second chance, not a must
             other, other_method = "", "none"
         mine, theirs = len(text.strip()), len(other.strip())
