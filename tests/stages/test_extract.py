@@ -246,3 +246,21 @@ def test_page_signals_read_in_one_pass_agree_with_the_tree() -> None:
     assert signals.itemtypes == ("https://schema.org/Product",)
     assert declares_article(tree, settings) and declares_article(tree, settings, signals)
     assert skips_second_opinion(tree, settings) and skips_second_opinion(tree, settings, signals)
+
+
+@pytest.mark.parametrize("path", ["pages/forum-thread.html", "pages/cp1252-geneve.html",
+                                  "language/french-news.html", "article"])
+def test_trafilatura_given_the_tree_finds_what_bare_extraction_finds(path: str) -> None:
+    """The tree handed over as it is (no copy) gives bare_extraction's text."""
+    from trafilatura.utils import load_html
+
+    from cleanpipe.stages.extract import ExtractSettings, trafilatura_text
+
+    page = ARTICLE if path == "article" else (PAGES.parent / path).read_bytes().decode(
+        "cp1252" if "cp1252" in path else "utf-8")
+    for options in ({}, {"include_comments": True}, {"favor_precision": True}):
+        shared = ExtractSettings(**options)
+        copied = dataclasses.replace(shared, hand_tree_to_trafilatura=False)
+        expected = trafilatura_text(load_html(page), "https://a.test/x", copied)
+        assert expected.strip()
+        assert trafilatura_text(load_html(page), "https://a.test/x", shared) == expected
