@@ -264,3 +264,19 @@ def test_trafilatura_given_the_tree_finds_what_bare_extraction_finds(path: str) 
         expected = trafilatura_text(load_html(page), "https://a.test/x", copied)
         assert expected.strip()
         assert trafilatura_text(load_html(page), "https://a.test/x", shared) == expected
+
+
+def test_page_depth_is_measured_before_trafilatura_prunes_the_tree() -> None:
+    """trafilatura prunes the comment thread from the tree it is handed; the page is still
+    too deep for resiliparse, whose parser cannot be interrupted."""
+    from cleanpipe.stages.extract import ExtractSettings, extract_html
+
+    thread = "<div>" * 230 + "A reply with enough words to count as text here." + "</div>" * 230
+    page = (f"<html><head><title>Short</title></head><body><article><p>{ARTICLE_START}</p>"
+            f"</article><div id='comments'>{thread}</div></body></html>")
+    for shared in (True, False):
+        result = extract_html(page, None, ExtractSettings(hand_tree_to_trafilatura=shared))
+        assert result.method == "baseline"
+
+
+ARTICLE_START = "The river reached its highest level in forty years on Tuesday, officials said."
