@@ -633,6 +633,10 @@ def _trafilatura_cascade() -> Callable[..., str] | None:
         )
     except ImportError:
         return None
+    import inspect
+
+    if list(inspect.signature(trafilatura_sequence).parameters) != ["tree", "options", "url"]:
+        return None
 
     def cascade(tree: Any, url: str | None, *, fast: bool, favor_precision: bool,
                 favor_recall: bool, include_tables: bool, include_comments: bool,
@@ -641,7 +645,11 @@ def _trafilatura_cascade() -> Callable[..., str] | None:
                             recall=favor_recall, comments=include_comments,
                             tables=include_tables, dedup=deduplicate, url=url)
         try:
-            body, text, _, comments = trafilatura_sequence(tree, options, options.url)
+            found = trafilatura_sequence(tree, options, options.url)
+        except (TypeError, ValueError):  # how trafilatura rejects a page
+            return ""
+        body, text, _, comments = found  # outside the try: a changed API must not pass
+        try:
             if options.max_tree_size and len(body) > options.max_tree_size:
                 strip_tags(body, "hi")
                 if len(body) > options.max_tree_size:
@@ -656,7 +664,6 @@ def _trafilatura_cascade() -> Callable[..., str] | None:
         return str(xmltotxt(body, options.formatting) or "")
 
     return cascade
-
 
 
 def _resiliparse_text(html: str) -> str | None:
