@@ -280,3 +280,29 @@ def test_page_depth_is_measured_before_trafilatura_prunes_the_tree() -> None:
 
 
 ARTICLE_START = "The river reached its highest level in forty years on Tuesday, officials said."
+
+
+@pytest.mark.parametrize("page", [
+    (PAGES / "forum-thread.html").read_text("utf-8"),
+    (PAGES / "cp1252-geneve.html").read_bytes().decode("cp1252"),
+    ARTICLE,
+    "<!DOCTYPE html PUBLIC '-//W3C//DTD XHTML 1.0//EN' 'x/y.dtd'>\n<html><body><p>a</p></body>",
+    "<!doctype html/><html/>\n<body><p>self-closing html</p></body>",
+    "<html><body><p>a control\x00char\x1f and \ufffe here</p></body></html>",
+    "<?xml version='1.0' encoding='utf-8'?><html><body><p>declared</p></body></html>",
+    "<p>a fragment</p>",
+    "plain text, not a page",
+    "<div>one</div><div>two</div>",
+])
+def test_the_page_is_parsed_as_trafilatura_parses_it(page: str) -> None:
+    from lxml.html import tostring
+    from trafilatura.utils import load_html
+
+    from cleanpipe.stages.extract import parse_html
+
+    ours, theirs = parse_html(page), load_html(page)
+    assert (ours is None) == (theirs is None)
+    if ours is not None:
+        assert tostring(ours, encoding="unicode") == tostring(theirs, encoding="unicode")
+        assert tostring(ours.getroottree(), encoding="unicode") == tostring(
+            theirs.getroottree(), encoding="unicode")
