@@ -605,18 +605,18 @@ def trafilatura_text(tree: Any, url: str | None, settings: ExtractSettings) -> s
     with ``bare_extraction``'s checks around it, and comes back changed: read nothing
     from it afterwards. A trafilatura without that cascade gets ``bare_extraction``.
     """
-    options = dict(fast=settings.fast, favor_precision=settings.favor_precision,
-                   favor_recall=settings.favor_recall, include_tables=settings.include_tables,
-                   include_comments=settings.include_comments,
-                   deduplicate=settings.deduplicate)
     cascade = _trafilatura_cascade() if settings.hand_tree_to_trafilatura else None
-    if cascade is None:
-        import trafilatura
+    if cascade is not None:
+        return cascade(tree, url, settings)
+    import trafilatura
 
-        found = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **options)
-        return (found.text if found is not None and not isinstance(found, dict)
-                else (found or {}).get("text")) or ""
-    return cascade(tree, url, **options)
+    found = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=False, fast=settings.fast,
+        favor_precision=settings.favor_precision, favor_recall=settings.favor_recall,
+        include_tables=settings.include_tables, include_comments=settings.include_comments,
+        deduplicate=settings.deduplicate)
+    return (found.text if found is not None and not isinstance(found, dict)
+            else (found or {}).get("text")) or ""
 
 
 @functools.lru_cache(maxsize=1)
@@ -638,12 +638,11 @@ def _trafilatura_cascade() -> Callable[..., str] | None:
     if list(inspect.signature(trafilatura_sequence).parameters) != ["tree", "options", "url"]:
         return None
 
-    def cascade(tree: Any, url: str | None, *, fast: bool, favor_precision: bool,
-                favor_recall: bool, include_tables: bool, include_comments: bool,
-                deduplicate: bool) -> str:
-        options = Extractor(output_format="python", fast=fast, precision=favor_precision,
-                            recall=favor_recall, comments=include_comments,
-                            tables=include_tables, dedup=deduplicate, url=url)
+    def cascade(tree: Any, url: str | None, settings: ExtractSettings) -> str:
+        options = Extractor(output_format="python", fast=settings.fast,
+                            precision=settings.favor_precision, recall=settings.favor_recall,
+                            comments=settings.include_comments, tables=settings.include_tables,
+                            dedup=settings.deduplicate, url=url)
         try:
             found = trafilatura_sequence(tree, options, options.url)
         except (TypeError, ValueError):  # how trafilatura rejects a page
