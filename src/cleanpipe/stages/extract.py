@@ -808,9 +808,12 @@ def parse_html(html: str) -> Any:
     dubious = utils.is_dubious_html(beginning)
     if any(c in html for c in _INVALID_XML):
         html = utils.INVALID_XML_CHARS.sub("", html)
-    if "doctype" in beginning:
-        first, _, rest = html.partition("\n")
-        html = utils.DOCTYPE_TAG.sub("", first, count=1) + "\n" + rest
+    if "doctype" in beginning:  # a slash in the doctype goes (load_html's repair), without
+        end = html.find("\n")  # copying a page whose first line has none
+        end = len(html) if end < 0 else end
+        found = utils.DOCTYPE_TAG.match(html, 0, end)
+        if found is not None or end == len(html):
+            html = html[found.end() if found else 0:end] + "\n" + html[end + 1:]
     for line in html[:4096].splitlines()[:4]:
         if "<html" in line and line.endswith("/>"):
             html = utils.FAULTY_HTML.sub(r"\1>", html, count=1)
@@ -834,7 +837,7 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
     """Main text, metadata and removals of an HTML page; an empty text has a reason."""
     html = html[: settings.max_html_chars]
     try:
-        tree = parse_html(html) if html.strip() else None
+        tree = parse_html(html) if html and not html.isspace() else None
     except Exception:  # noqa: BLE001 - lxml refuses some hostile inputs outright
         tree = None
     if tree is None:
