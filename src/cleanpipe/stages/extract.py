@@ -90,6 +90,7 @@ _TAIL_PATTERNS = (
 _TITLE_SEPARATORS = r"\s+[|\-–—:·•»/]\s+|\s*[|·•»]\s*"
 _PRODUCT_TYPE = r'"@type"\s*:\s*\[?\s*"(?:Product|ProductGroup|IndividualProduct|Offer)"'
 _ARTICLE_TYPE = r'"@type"\s*:\s*\[?\s*"(?:\w*Article|BlogPosting|LiveBlogPosting)"'
+_NEWS_TYPE = r'"@type"\s*:\s*\[?\s*"\w*NewsArticle"'
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,18 @@ class ExtractSettings:
         body's text.
     prune_max_long_paragraphs / prune_long_paragraph_chars: never prune an element with
         more than that many ``<p>`` of at least that many characters (prose is content).
+    precise_news: on a page whose JSON-LD matches ``precise_news_ld_regex`` (a news
+        article), trafilatura runs once with ``favor_precision`` (and ``fast`` when
+        ``precise_news_fast``) instead of with the defaults: it drops the teaser lists and
+        promotion blocks around news stories, and costs less than a default run.
+    precise_news_ld_regex: searched in ``application/ld+json`` scripts (empty: off).
+    precise_news_fast: skip trafilatura's readability/jusText comparison in that run.
+    precise_news_min_share: a precise text shorter than this share of the page's long
+        paragraphs (``<p>`` of at least ``precise_news_paragraph_chars`` characters), or
+        shorter than ``min_text_chars``, looks truncated: trafilatura runs again with the
+        defaults, ...
+    precise_news_keep_share: ... and the precise text is kept only if it holds at least
+        this share of the default text's characters.
     fallback: the second extractor when trafilatura finds too little: ``resiliparse``
         (fast, main-content mode; trafilatura's baseline if it is not installed),
         ``baseline`` (trafilatura's paragraph baseline) or ``none``.
@@ -190,6 +203,12 @@ class ExtractSettings:
     prune_max_text_share: float = field(default=0.4, metadata={"min": 0.0, "max": 1.0})
     prune_max_long_paragraphs: int = field(default=2, metadata={"min": 0, "max": 10_000})
     prune_long_paragraph_chars: int = field(default=150, metadata={"min": 1, "max": 1 << 20})
+    precise_news: bool = True
+    precise_news_ld_regex: str = _NEWS_TYPE
+    precise_news_fast: bool = True
+    precise_news_min_share: float = field(default=0.7, metadata={"min": 0.0, "max": 1000.0})
+    precise_news_paragraph_chars: int = field(default=80, metadata={"min": 0, "max": 1 << 20})
+    precise_news_keep_share: float = field(default=0.5, metadata={"min": 0.0, "max": 1000.0})
     fallback: Literal["resiliparse", "baseline", "none"] = "resiliparse"
     min_text_chars: int = field(default=200, metadata={"min": 0, "max": 1 << 20})
     fallback_min_ratio: float = field(default=0.0, metadata={"min": 0.0, "max": 1.0})
@@ -235,6 +254,7 @@ class ExtractSettings:
                  "chrome_line_patterns": self.chrome_line_patterns,
                  "tail_line_patterns": self.tail_line_patterns,
                  "article_type_regex": (self.article_type_regex,),
+                 "precise_news_ld_regex": (self.precise_news_ld_regex,),
                  "title_separator_regex": (self.title_separator_regex,),
                  "second_opinion_skip_ld_regex": (self.second_opinion_skip_ld_regex,),
                  "second_opinion_skip_type_regex": (self.second_opinion_skip_type_regex,)}
@@ -590,6 +610,62 @@ def prune(tree: Any, settings: ExtractSettings) -> list[Removal]:
     return removals
 
 
+# ----------------------------------------------------------------------------- trafilatura
+
+
+def trafilatura_text(tree: Any, url: str | None, settings: ExtractSettings,
+                     favor_precision: bool | None = None, fast: bool | None = None) -> str:
+    """trafilatura's main text of ``tree`` with the settings' options (``favor_precision``
+    and ``fast`` overridable); "" when it finds nothing or fails. The tree is not
+    changed: trafilatura works on a copy."""
+    import trafilatura
+
+    try:
+        found = trafilatura.bare_extraction(
+            tree, url=url, with_metadata=False,
+            fast=settings.fast if fast is None else fast,
+            favor_precision=settings.favor_precision if favor_precision is None
+            else favor_precision,
+            favor_recall=settings.favor_recall,
+            include_tables=settings.include_tables, include_comments=settings.include_comments,
+            deduplicate=settings.deduplicate)
+    except Exception:  # noqa: BLE001 - a page trafilatura rejects goes to the fallback
+        found = None
+    return (found.text if found is not None and not isinstance(found, dict)
+            else (found or {}).get("text")) or ""
+
+
+@functools.lru_cache(maxsize=16)
+def _long_paragraphs(min_chars: int) -> Any:
+    from lxml.etree import XPath
+
+    return XPath(f"//p[string-length(normalize-space()) >= {min_chars}]")
+
+
+def paragraph_chars(tree: Any, min_chars: int) -> int:
+    """Characters in the page's ``<p>`` elements of at least ``min_chars`` characters,
+    white space collapsed (the elements are found by one XPath, evaluated in C)."""
+    return sum(len(_WS.sub(" ", p.text_content()).strip())
+               for p in _long_paragraphs(min_chars)(tree))
+
+
+def precise_text(tree: Any, url: str | None, settings: ExtractSettings) -> tuple[str, str]:
+    """(text, method) of the precision-first run on a news page: trafilatura with
+    ``favor_precision``; when its text looks truncated (shorter than ``min_text_chars``
+    or than ``precise_news_min_share`` of the page's long paragraphs) a default run
+    too, whose text wins unless the precise one holds ``precise_news_keep_share`` of it."""
+    text = trafilatura_text(tree, url, settings, favor_precision=True,
+                            fast=settings.fast or settings.precise_news_fast)
+    mine = len(text.strip())
+    if mine >= settings.min_text_chars and mine >= settings.precise_news_min_share * \
+            paragraph_chars(tree, settings.precise_news_paragraph_chars):
+        return text, "trafilatura:precise"
+    default = trafilatura_text(tree, url, settings)
+    if mine >= settings.precise_news_keep_share * len(default.strip()) and mine:
+        return text, "trafilatura:precise"
+    return default, "trafilatura"
+
+
 # ----------------------------------------------------------------------------- fallback
 
 
@@ -720,7 +796,6 @@ def filter_lines(text: str, titles: list[str], description: str | None,
 
 def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extracted:
     """Main text, metadata and removals of an HTML page; an empty text has a reason."""
-    import trafilatura
     from trafilatura.utils import load_html
 
     html = html[: settings.max_html_chars]
@@ -751,17 +826,14 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
     removals: list[Removal] = []
     if settings.prune_class_id_patterns or settings.prune_xpaths:
         removals += prune(tree, settings)
-    try:
-        found = trafilatura.bare_extraction(
-            tree, url=url, with_metadata=False, fast=settings.fast,
-            favor_precision=settings.favor_precision, favor_recall=settings.favor_recall,
-            include_tables=settings.include_tables, include_comments=settings.include_comments,
-            deduplicate=settings.deduplicate)
-    except Exception:  # noqa: BLE001 - a page trafilatura rejects goes to the fallback
-        found = None
-    text = (found.text if found is not None and not isinstance(found, dict)
-            else (found or {}).get("text")) or ""
-    method = "trafilatura"
+    precise = (settings.precise_news and article and not settings.favor_precision
+               and not settings.favor_recall
+               and _ld_json_matches(signals, settings.precise_news_ld_regex,
+                                    settings.regex_timeout))
+    if precise:
+        text, method = precise_text(tree, url, settings)
+    else:
+        text, method = trafilatura_text(tree, url, settings), "trafilatura"
     short = len(text.strip()) < settings.min_text_chars
     second = (settings.second_opinion and settings.fallback == "resiliparse" and not article
               and len(html) <= settings.second_opinion_max_chars
