@@ -125,11 +125,20 @@ class ExtractSettings:
     precise_news_ld_regex: searched in ``application/ld+json`` scripts (empty: off).
     precise_news_fast: skip trafilatura's readability/jusText comparison in that run.
     precise_news_min_share: a precise text shorter than this share of the page's long
-        paragraphs (``<p>`` of at least ``precise_news_paragraph_chars`` characters), or
+        paragraphs (``<p>`` of at least ``long_paragraph_chars`` characters), or
         shorter than ``min_text_chars``, looks truncated: trafilatura runs again with the
         defaults, ...
     precise_news_keep_share: ... and the precise text is kept only if it holds at least
         this share of the default text's characters.
+    long_paragraph_chars: a ``<p>`` of at least this many characters is a long paragraph.
+    truncation_rescue: on a page that declares an article, a trafilatura text shorter than
+        ``truncation_max_share`` of the page's long paragraphs looks cut short (a story
+        split over several containers): resiliparse runs too and its text wins when it
+        holds trafilatura's and much more prose (the ``second_opinion_min_*`` tests).
+    truncation_max_share: see ``truncation_rescue``.
+    truncation_max_ratio: ... and resiliparse's text is at most this many times longer
+        than trafilatura's (a story cut short misses a part, not most of the page: a
+        much longer text has the comments or the whole page in it).
     fallback: the second extractor when trafilatura finds too little: ``resiliparse``
         (fast, main-content mode; trafilatura's baseline if it is not installed),
         ``baseline`` (trafilatura's paragraph baseline) or ``none``.
@@ -207,8 +216,11 @@ class ExtractSettings:
     precise_news_ld_regex: str = _NEWS_TYPE
     precise_news_fast: bool = True
     precise_news_min_share: float = field(default=0.7, metadata={"min": 0.0, "max": 1000.0})
-    precise_news_paragraph_chars: int = field(default=80, metadata={"min": 0, "max": 1 << 20})
     precise_news_keep_share: float = field(default=0.5, metadata={"min": 0.0, "max": 1000.0})
+    long_paragraph_chars: int = field(default=80, metadata={"min": 0, "max": 1 << 20})
+    truncation_rescue: bool = True
+    truncation_max_share: float = field(default=0.5, metadata={"min": 0.0, "max": 1000.0})
+    truncation_max_ratio: float = field(default=3.0, metadata={"min": 0.0, "max": 1000.0})
     fallback: Literal["resiliparse", "baseline", "none"] = "resiliparse"
     min_text_chars: int = field(default=200, metadata={"min": 0, "max": 1 << 20})
     fallback_min_ratio: float = field(default=0.0, metadata={"min": 0.0, "max": 1.0})
@@ -649,16 +661,18 @@ def paragraph_chars(tree: Any, min_chars: int) -> int:
                for p in _long_paragraphs(min_chars)(tree))
 
 
-def precise_text(tree: Any, url: str | None, settings: ExtractSettings) -> tuple[str, str]:
+def precise_text(tree: Any, url: str | None, settings: ExtractSettings,
+                 long_chars: Callable[[], int]) -> tuple[str, str]:
     """(text, method) of the precision-first run on a news page: trafilatura with
     ``favor_precision``; when its text looks truncated (shorter than ``min_text_chars``
-    or than ``precise_news_min_share`` of the page's long paragraphs) a default run
+    or than ``precise_news_min_share`` of ``long_chars()``, the characters in the page's
+    long paragraphs) a default run
     too, whose text wins unless the precise one holds ``precise_news_keep_share`` of it."""
     text = trafilatura_text(tree, url, settings, favor_precision=True,
                             fast=settings.fast or settings.precise_news_fast)
     mine = len(text.strip())
-    if mine >= settings.min_text_chars and mine >= settings.precise_news_min_share * \
-            paragraph_chars(tree, settings.precise_news_paragraph_chars):
+    if mine >= settings.min_text_chars and \
+            mine >= settings.precise_news_min_share * long_chars():
         return text, "trafilatura:precise"
     default = trafilatura_text(tree, url, settings)
     if mine >= settings.precise_news_keep_share * len(default.strip()) and mine:
@@ -830,15 +844,20 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
                and not settings.favor_recall
                and _ld_json_matches(signals, settings.precise_news_ld_regex,
                                     settings.regex_timeout))
+    long_chars = functools.cache(lambda: paragraph_chars(tree, settings.long_paragraph_chars))
     if precise:
-        text, method = precise_text(tree, url, settings)
+        text, method = precise_text(tree, url, settings, long_chars)
     else:
         text, method = trafilatura_text(tree, url, settings), "trafilatura"
     short = len(text.strip()) < settings.min_text_chars
-    second = (settings.second_opinion and settings.fallback == "resiliparse" and not article
-              and len(html) <= settings.second_opinion_max_chars
+    resiliparse_ok = (settings.fallback == "resiliparse"
+                      and len(html) <= settings.second_opinion_max_chars)
+    second = (settings.second_opinion and resiliparse_ok and not article
               and not skips_second_opinion(tree, settings, signals))
-    if settings.fallback != "none" and (short or second or settings.fallback_min_ratio > 0):
+    rescue = (settings.truncation_rescue and resiliparse_ok and article and not short
+              and len(text.strip()) < settings.truncation_max_share * long_chars())
+    if settings.fallback != "none" and (short or second or rescue
+                                        or settings.fallback_min_ratio > 0):
         try:
             other, other_method = fallback_text(html, tree, settings)
         except Exception:  # noqa: BLE001 - the fallback is a second chance, not a must
@@ -846,9 +865,10 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
         mine, theirs = len(text.strip()), len(other.strip())
         if theirs and ((short and theirs > mine) or mine < settings.fallback_min_ratio * theirs):
             text, method = other, other_method
-        elif (second and not short and other_method == "resiliparse"
+        elif ((second or (rescue and theirs <= settings.truncation_max_ratio * mine))
+              and not short and other_method == "resiliparse"
               and prefer_second_opinion(text, other, settings)):
-            text, method = other, "resiliparse:second-opinion"
+            text, method = other, "resiliparse:" + ("second-opinion" if second else "truncated")
     titles = [t for t in [raw_title, *h1s] if t] if settings.drop_title_line else []
     if settings.title_drop_only_articles and not article:
         titles = []
