@@ -248,3 +248,77 @@ def test_page_signals_read_in_one_pass_agree_with_the_tree() -> None:
     assert signals.itemtypes == ("https://schema.org/Product",)
     assert declares_article(tree, settings) and declares_article(tree, settings, signals)
     assert skips_second_opinion(tree, settings) and skips_second_opinion(tree, settings, signals)
+
+
+NEWS = (PAGES / "news-with-teasers.html").read_text("utf-8")
+TEASER = "Bridge repairs to close the ring road"
+STORY = "Work on the first section, between the railway station and the market square"
+
+
+def _count_trafilatura_runs(monkeypatch) -> list[dict]:
+    import trafilatura
+
+    calls: list[dict] = []
+    real = trafilatura.bare_extraction
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", counted)
+    return calls
+
+
+def test_news_pages_get_one_precise_trafilatura_run(monkeypatch) -> None:
+    from cleanpipe.stages.extract import ExtractSettings, extract_html
+
+    calls = _count_trafilatura_runs(monkeypatch)
+    result = extract_html(NEWS, None, ExtractSettings())
+    assert result.method == "trafilatura:precise"
+    assert STORY in result.text and TEASER not in result.text  # linked teaser headlines go
+    assert [(c["favor_precision"], c["fast"]) for c in calls] == [(True, True)]
+    # og:type article alone is no news page: the default run, teasers and all
+    calls.clear()
+    plain = extract_html(NEWS.replace('"NewsArticle"', '"Article"'), None, ExtractSettings())
+    assert plain.method == "trafilatura" and TEASER in plain.text and STORY in plain.text
+    assert [(c["favor_precision"], c["fast"]) for c in calls] == [(False, False)]
+    off = extract_html(NEWS, None, ExtractSettings(precise_news=False))
+    assert off.method == "trafilatura" and TEASER in off.text
+
+
+def test_a_precise_text_that_looks_truncated_gets_a_default_run(monkeypatch) -> None:
+    from trafilatura.utils import load_html
+
+    from cleanpipe.stages.extract import ExtractSettings, paragraph_chars, precise_text
+
+    tree = load_html(NEWS)
+    long_chars = paragraph_chars(tree, 80)
+    assert 700 < long_chars < 1000  # the five story paragraphs, not the short teasers
+    calls = _count_trafilatura_runs(monkeypatch)
+    # the precise text holds far less than the page's long paragraphs: a default run,
+    # but the precise text is kept as it holds half of the default one
+    text, method = precise_text(tree, None, ExtractSettings(), lambda: 10 * long_chars)
+    assert method == "trafilatura:precise" and TEASER not in text and len(calls) == 2
+    settings = ExtractSettings(precise_news_keep_share=1.0)
+    text, method = precise_text(tree, None, settings, lambda: 10 * long_chars)
+    assert method == "trafilatura" and TEASER in text
+    calls.clear()
+    text, method = precise_text(tree, None, ExtractSettings(), lambda: long_chars)
+    assert method == "trafilatura:precise" and len(calls) == 1
+
+
+def test_truncation_rescue_takes_resiliparse_but_not_a_comment_thread() -> None:
+    from cleanpipe.stages.extract import ExtractSettings, extract_html
+
+    # the forum thread declared an article: trafilatura keeps the question only, under
+    # half the page's long paragraphs; resiliparse has the replies, 3.3 times longer
+    page = FORUM.replace('<meta property="og:type" content="website">',
+                         '<meta property="og:type" content="article">')
+    result = extract_html(page, None, ExtractSettings())
+    assert result.method == "trafilatura" and REPLY not in result.text  # too long: comments
+    wider = ExtractSettings(truncation_max_ratio=4.0)
+    rescued = extract_html(page, None, wider)
+    assert rescued.method == "resiliparse:truncated" and REPLY in rescued.text
+    off = extract_html(page, None, ExtractSettings(truncation_max_ratio=4.0,
+                                                   truncation_rescue=False))
+    assert off.method == "trafilatura"
