@@ -322,3 +322,22 @@ def test_truncation_rescue_takes_resiliparse_but_not_a_comment_thread() -> None:
     off = extract_html(page, None, ExtractSettings(truncation_max_ratio=4.0,
                                                    truncation_rescue=False))
     assert off.method == "trafilatura"
+
+
+def test_a_few_words_from_a_large_page_are_an_app_shell(pipeline) -> None:
+    from cleanpipe.stages.extract import ExtractSettings, extract_html
+
+    shell = (PAGES / "app-shell.html").read_text("utf-8")
+    result = extract_html(shell, None, ExtractSettings())
+    assert result.text == "" and "app shell" in (result.reason or "")
+    assert [(r.rule, r.text) for r in result.removals] == [
+        ("app-shell", "You need to enable JavaScript to run this app.")]
+    record = pipeline.process(shell.encode("utf-8"), "shell.html")
+    assert record["text"] == "" and "app shell" in record["reason"]
+    assert {"stage": "extract", "rule": "app-shell",
+            "text": "You need to enable JavaScript to run this app."} in record["removed"]
+    off = extract_html(shell, None, ExtractSettings(shell_max_words=0))
+    assert off.text == "You need to enable JavaScript to run this app."
+    # a short page with a short text is a short text, not a shell
+    small = "<html><body><p>Closed on Monday for the holiday.</p></body></html>"
+    assert extract_html(small, None, ExtractSettings()).text == "Closed on Monday for the holiday."

@@ -179,6 +179,10 @@ class ExtractSettings:
         for end-of-article lines (copyright, "write to ..."), tested on the last
         ``tail_window`` lines of at most ``tail_max_words`` words; a match drops that
         line and every line after it.
+    shell_max_words / shell_min_html_chars: a text of fewer words than this from a page
+        of at least that many characters is no content but an app shell or placeholder
+        ("You need to enable JavaScript to run this app.", a search box): the record
+        gets no text and says why (0 words: off).
     regex_timeout: seconds one pattern list may spend on one line before it counts as
         no match (the patterns are user rules).
     max_html_chars: a longer page is cut to this many characters before parsing.
@@ -248,6 +252,8 @@ class ExtractSettings:
                                                 metadata={"max_items": 500})
     tail_window: int = field(default=6, metadata={"min": 0, "max": 10_000})
     tail_max_words: int = field(default=30, metadata={"min": 0, "max": 10_000})
+    shell_max_words: int = field(default=10, metadata={"min": 0, "max": 10_000})
+    shell_min_html_chars: int = field(default=5_000, metadata={"min": 0, "max": 1 << 30})
     regex_timeout: float = field(default=0.05, metadata={"min": 0.001, "max": 10})
     max_html_chars: int = field(default=20_000_000, metadata={"min": 1, "max": 1 << 30})
     paragraph_separator: str = "\n"
@@ -877,6 +883,11 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
     reason = None
     if not text.strip():
         text, reason = "", "no main content found"
+    elif (len(html) >= settings.shell_min_html_chars
+          and _words(text) < settings.shell_max_words):
+        removals.append(Removal("app-shell", text[:500]))
+        text, reason = "", f"under {settings.shell_max_words} words on a page of " \
+            f"{len(html):,} characters: an app shell or placeholder"
     return Extracted(text=text, metadata=meta, method=method, reason=reason,
                      removals=tuple(removals))
 
