@@ -312,16 +312,24 @@ def test_truncation_rescue_takes_resiliparse_but_not_a_comment_thread() -> None:
 
     # the forum thread declared an article: trafilatura keeps the question only, under
     # half the page's long paragraphs; resiliparse has the replies, 3.3 times longer
+    # (on a news page, the precise run keeps the question only too)
     page = FORUM.replace('<meta property="og:type" content="website">',
                          '<meta property="og:type" content="article">')
     result = extract_html(page, None, ExtractSettings())
     assert result.method == "trafilatura" and REPLY not in result.text  # too long: comments
-    wider = ExtractSettings(truncation_max_ratio=4.0)
+    wider = ExtractSettings(truncation_max_ratio=4.0, truncation_rescue="articles")
     rescued = extract_html(page, None, wider)
     assert rescued.method == "resiliparse:truncated" and REPLY in rescued.text
-    off = extract_html(page, None, ExtractSettings(truncation_max_ratio=4.0,
-                                                   truncation_rescue=False))
-    assert off.method == "trafilatura"
+    # by default only on news pages; this one is an article, and so is the news version
+    assert extract_html(page, None, ExtractSettings(truncation_max_ratio=4.0)).method == \
+        "trafilatura"
+    news = page.replace("</head>", '<script type="application/ld+json">'
+                        '{"@type": "NewsArticle"}</script></head>')
+    assert extract_html(news, None, ExtractSettings(truncation_max_ratio=4.0)).method == \
+        "resiliparse:truncated"
+    off = extract_html(news, None, ExtractSettings(truncation_max_ratio=4.0,
+                                                   truncation_rescue="none"))
+    assert off.method.startswith("trafilatura")
 
 
 def test_a_few_words_from_a_large_page_are_an_app_shell(pipeline) -> None:
