@@ -7,15 +7,18 @@ HTML goes through these steps, each configurable in ``rules/extract.yaml``:
    search (htmldate's extensive search costs as much as the extraction itself);
 3. optional DOM pruning by class/id regexes and XPaths, guarded so that a wrapper
    holding the article is never pruned;
-4. trafilatura on the (pruned) tree;
-5. a second extractor (resiliparse) when trafilatura finds too little, or as a second
+4. trafilatura on the (pruned) tree; on a news page (JSON-LD NewsArticle) one run with
+   favor_precision instead, and a default run only when that text looks truncated;
+5. a second extractor (resiliparse) when trafilatura finds too little, as a second
    opinion on pages that declare neither an article nor a product (forum threads,
-   service pages), where it wins when it holds trafilatura's text and much more prose;
+   service pages), or on a news page whose text holds under half of its long
+   paragraphs; it wins when it holds trafilatura's text and much more prose;
 6. line filters on the result: a leading title/H1 repeat (article pages only), head
    bylines and datelines, short UI "chrome" lines, and a tail cut at copyright or
-   "write to ..." lines.
+   "write to ..." lines;
+7. a few words from a large page are an app shell, not content: no text, with a reason.
 
-Every removal of steps 3 and 6 is returned in :attr:`Extracted.removals` and logged
+Every removal of steps 3, 6 and 7 is returned in :attr:`Extracted.removals` and logged
 in the document's provenance trail, so a record says why text went.
 """
 
@@ -675,8 +678,8 @@ def precise_text(tree: Any, url: str | None, settings: ExtractSettings,
     """(text, method) of the precision-first run on a news page: trafilatura with
     ``favor_precision``; when its text looks truncated (shorter than ``min_text_chars``
     or than ``precise_news_min_share`` of ``long_chars()``, the characters in the page's
-    long paragraphs) a default run
-    too, whose text wins unless the precise one holds ``precise_news_keep_share`` of it."""
+    long paragraphs) a default run too, whose text wins unless the precise one holds
+    ``precise_news_keep_share`` of it."""
     text = trafilatura_text(tree, url, settings, favor_precision=True,
                             fast=settings.fast or settings.precise_news_fast)
     mine = len(text.strip())
