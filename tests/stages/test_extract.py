@@ -335,7 +335,7 @@ def test_truncation_rescue_takes_resiliparse_but_not_a_comment_thread() -> None:
 def test_a_few_words_from_a_large_page_are_an_app_shell(pipeline) -> None:
     from cleanpipe.stages.extract import ExtractSettings, extract_html
 
-    shell = (PAGES / "app-shell.html").read_text("utf-8")
+    shell = (PAGES.parent / "bad" / "app-shell.html").read_text("utf-8")
     result = extract_html(shell, None, ExtractSettings())
     assert result.text == "" and "app shell" in (result.reason or "")
     assert [(r.rule, r.text) for r in result.removals] == [
