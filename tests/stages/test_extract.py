@@ -309,3 +309,119 @@ def test_the_page_is_parsed_as_trafilatura_parses_it(page: str) -> None:
         assert tostring(ours, encoding="unicode") == tostring(theirs, encoding="unicode")
         assert tostring(ours.getroottree(), encoding="unicode") == tostring(
             theirs.getroottree(), encoding="unicode")
+
+
+NEWS = (PAGES / "news-with-teasers.html").read_text("utf-8")
+TEASER = "Bridge repairs to close the ring road"
+STORY = "Work on the first section, between the railway station and the market square"
+
+
+def _count_trafilatura_runs(monkeypatch) -> list[dict]:
+    """Each trafilatura run's effective (favor_precision, fast) options, in order."""
+    from cleanpipe.stages import extract
+
+    calls: list[dict] = []
+    real = extract.trafilatura_text
+
+    def counted(tree, url, settings, favor_precision=None, fast=None):  # type: ignore[no-untyped-def]
+        calls.append({
+            "favor_precision": settings.favor_precision if favor_precision is None
+            else favor_precision,
+            "fast": settings.fast if fast is None else fast})
+        return real(tree, url, settings, favor_precision=favor_precision, fast=fast)
+
+    monkeypatch.setattr(extract, "trafilatura_text", counted)
+    return calls
+
+
+def test_news_pages_get_one_precise_trafilatura_run(monkeypatch) -> None:
+    from cleanpipe.stages.extract import ExtractSettings, extract_html
+
+    calls = _count_trafilatura_runs(monkeypatch)
+    result = extract_html(NEWS, None, ExtractSettings())
+    assert result.method == "trafilatura:precise"
+    assert STORY in result.text and TEASER not in result.text  # linked teaser headlines go
+    assert [(c["favor_precision"], c["fast"]) for c in calls] == [(True, True)]
+    # og:type article alone is no news page: the default run, teasers and all
+    calls.clear()
+    plain = extract_html(NEWS.replace('"NewsArticle"', '"Article"'), None, ExtractSettings())
+    assert plain.method == "trafilatura" and TEASER in plain.text and STORY in plain.text
+    assert [(c["favor_precision"], c["fast"]) for c in calls] == [(False, False)]
+    off = extract_html(NEWS, None, ExtractSettings(precise_news=False))
+    assert off.method == "trafilatura" and TEASER in off.text
+
+
+def test_a_precise_text_that_looks_truncated_gets_a_default_run(monkeypatch) -> None:
+    from cleanpipe.stages.extract import (
+        ExtractSettings,
+        paragraph_chars,
+        parse_html,
+        precise_text,
+    )
+
+    long_chars = paragraph_chars(parse_html(NEWS), 80)
+    assert 700 < long_chars < 1000  # the five story paragraphs, not the short teasers
+    calls = _count_trafilatura_runs(monkeypatch)
+    fresh: list[object] = []
+
+    def fresh_tree() -> object:  # trafilatura may change the tree it is handed
+        fresh.append(parse_html(NEWS))
+        return fresh[-1]
+
+    # the precise text holds far less than the page's long paragraphs: a default run on
+    # a fresh tree, but the precise text is kept as it holds half of the default one
+    text, method = precise_text(parse_html(NEWS), None, ExtractSettings(), 10 * long_chars,
+                                fresh_tree)
+    assert method == "trafilatura:precise" and TEASER not in text and len(calls) == 2
+    assert len(fresh) == 1
+    settings = ExtractSettings(precise_news_keep_share=1.0)
+    text, method = precise_text(parse_html(NEWS), None, settings, 10 * long_chars, fresh_tree)
+    assert method == "trafilatura" and TEASER in text and STORY in text
+    calls.clear()
+    text, method = precise_text(parse_html(NEWS), None, ExtractSettings(), long_chars,
+                                fresh_tree)
+    assert method == "trafilatura:precise" and len(calls) == 1 and len(fresh) == 2
+
+
+def test_truncation_rescue_takes_resiliparse_but_not_a_comment_thread() -> None:
+    from cleanpipe.stages.extract import ExtractSettings, extract_html
+
+    # the forum thread declared an article: trafilatura keeps the question only, under
+    # half the page's long paragraphs; resiliparse has the replies, 3.3 times longer
+    # (on a news page, the precise run keeps the question only too)
+    page = FORUM.replace('<meta property="og:type" content="website">',
+                         '<meta property="og:type" content="article">')
+    result = extract_html(page, None, ExtractSettings())
+    assert result.method == "trafilatura" and REPLY not in result.text  # too long: comments
+    wider = ExtractSettings(truncation_max_ratio=4.0, truncation_rescue="articles")
+    rescued = extract_html(page, None, wider)
+    assert rescued.method == "resiliparse:truncated" and REPLY in rescued.text
+    # by default only on news pages; this one is an article, and so is the news version
+    assert extract_html(page, None, ExtractSettings(truncation_max_ratio=4.0)).method == \
+        "trafilatura"
+    news = page.replace("</head>", '<script type="application/ld+json">'
+                        '{"@type": "NewsArticle"}</script></head>')
+    assert extract_html(news, None, ExtractSettings(truncation_max_ratio=4.0)).method == \
+        "resiliparse:truncated"
+    off = extract_html(news, None, ExtractSettings(truncation_max_ratio=4.0,
+                                                   truncation_rescue="none"))
+    assert off.method.startswith("trafilatura")
+
+
+def test_a_few_words_from_a_large_page_are_an_app_shell(pipeline) -> None:
+    from cleanpipe.stages.extract import ExtractSettings, extract_html
+
+    shell = (PAGES.parent / "bad" / "app-shell.html").read_text("utf-8")
+    result = extract_html(shell, None, ExtractSettings())
+    assert result.text == "" and "app shell" in (result.reason or "")
+    assert [(r.rule, r.text) for r in result.removals] == [
+        ("app-shell", "You need to enable JavaScript to run this app.")]
+    record = pipeline.process(shell.encode("utf-8"), "shell.html")
+    assert record["text"] == "" and "app shell" in record["reason"]
+    assert {"stage": "extract", "rule": "app-shell",
+            "text": "You need to enable JavaScript to run this app."} in record["removed"]
+    off = extract_html(shell, None, ExtractSettings(shell_max_words=0))
+    assert off.text == "You need to enable JavaScript to run this app."
+    # a short page with a short text is a short text, not a shell
+    small = "<html><body><p>Closed on Monday for the holiday.</p></body></html>"
+    assert extract_html(small, None, ExtractSettings()).text == "Closed on Monday for the holiday."

@@ -7,15 +7,18 @@ HTML goes through these steps, each configurable in ``rules/extract.yaml``:
    search (htmldate's extensive search costs as much as the extraction itself);
 3. optional DOM pruning by class/id regexes and XPaths, guarded so that a wrapper
    holding the article is never pruned;
-4. trafilatura on the (pruned) tree;
-5. a second extractor (resiliparse) when trafilatura finds too little, or as a second
+4. trafilatura on the (pruned) tree; on a news page (JSON-LD NewsArticle) one run with
+   favor_precision instead, and a default run only when that text looks truncated;
+5. a second extractor (resiliparse) when trafilatura finds too little, as a second
    opinion on pages that declare neither an article nor a product (forum threads,
-   service pages), where it wins when it holds trafilatura's text and much more prose;
+   service pages), or on a news page whose text holds under half of its long
+   paragraphs; it wins when it holds trafilatura's text and much more prose;
 6. line filters on the result: a leading title/H1 repeat (article pages only), head
    bylines and datelines, short UI "chrome" lines, and a tail cut at copyright or
-   "write to ..." lines.
+   "write to ..." lines;
+7. a few words from a large page are an app shell, not content: no text, with a reason.
 
-Every removal of steps 3 and 6 is returned in :attr:`Extracted.removals` and logged
+Every removal of steps 3, 6 and 7 is returned in :attr:`Extracted.removals` and logged
 in the document's provenance trail, so a record says why text went.
 """
 
@@ -28,7 +31,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import regex
@@ -90,6 +93,7 @@ _TAIL_PATTERNS = (
 _TITLE_SEPARATORS = r"\s+[|\-–—:·•»/]\s+|\s*[|·•»]\s*"
 _PRODUCT_TYPE = r'"@type"\s*:\s*\[?\s*"(?:Product|ProductGroup|IndividualProduct|Offer)"'
 _ARTICLE_TYPE = r'"@type"\s*:\s*\[?\s*"(?:\w*Article|BlogPosting|LiveBlogPosting)"'
+_NEWS_TYPE = r'"@type"\s*:\s*\[?\s*"\w*NewsArticle"'
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,30 @@ class ExtractSettings:
         body's text.
     prune_max_long_paragraphs / prune_long_paragraph_chars: never prune an element with
         more than that many ``<p>`` of at least that many characters (prose is content).
+    precise_news: on a page whose JSON-LD matches ``precise_news_ld_regex`` (a news
+        article), trafilatura runs once with ``favor_precision`` (and ``fast`` when
+        ``precise_news_fast``) instead of with the defaults: it drops the teaser lists and
+        promotion blocks around news stories, and costs less than a default run.
+    precise_news_ld_regex: searched in ``application/ld+json`` scripts (empty: off).
+    precise_news_fast: skip trafilatura's readability/jusText comparison in that run.
+    precise_news_min_share: a precise text shorter than this share of the page's long
+        paragraphs (``<p>`` of at least ``long_paragraph_chars`` characters), or
+        shorter than ``min_text_chars``, looks truncated: trafilatura runs again with the
+        defaults, ...
+    precise_news_keep_share: ... and the precise text is kept only if it holds at least
+        this share of the default text's characters.
+    long_paragraph_chars: a ``<p>`` of at least this many characters is a long paragraph.
+    truncation_rescue: on a news page (``news``, the pages of ``precise_news``) or on any
+        page that declares an article (``articles``), a trafilatura text shorter than
+        ``truncation_max_share`` of the page's long paragraphs looks cut short (a story
+        split over several containers): resiliparse runs too and its text wins when it
+        holds trafilatura's and much more prose (the ``second_opinion_min_*`` tests);
+        ``none``: off. ``articles`` was measured a hair under ``news`` on half the
+        non-news pages.
+    truncation_max_share: see ``truncation_rescue``.
+    truncation_max_ratio: ... and resiliparse's text is at most this many times longer
+        than trafilatura's (a story cut short misses a part, not most of the page: a
+        much longer text has the comments or the whole page in it).
     fallback: the second extractor when trafilatura finds too little: ``resiliparse``
         (fast, main-content mode; trafilatura's baseline if it is not installed),
         ``baseline`` (trafilatura's paragraph baseline) or ``none``.
@@ -160,6 +188,10 @@ class ExtractSettings:
         for end-of-article lines (copyright, "write to ..."), tested on the last
         ``tail_window`` lines of at most ``tail_max_words`` words; a match drops that
         line and every line after it.
+    shell_max_words / shell_min_html_chars: a text of fewer words than this from a page
+        of at least that many characters is no content but an app shell or placeholder
+        ("You need to enable JavaScript to run this app.", a search box): the record
+        gets no text and says why (0 words: off).
     regex_timeout: seconds one pattern list may spend on one line before it counts as
         no match (the patterns are user rules).
     max_html_chars: a longer page is cut to this many characters before parsing.
@@ -194,6 +226,15 @@ class ExtractSettings:
     prune_max_text_share: float = field(default=0.4, metadata={"min": 0.0, "max": 1.0})
     prune_max_long_paragraphs: int = field(default=2, metadata={"min": 0, "max": 10_000})
     prune_long_paragraph_chars: int = field(default=150, metadata={"min": 1, "max": 1 << 20})
+    precise_news: bool = True
+    precise_news_ld_regex: str = _NEWS_TYPE
+    precise_news_fast: bool = True
+    precise_news_min_share: float = field(default=0.7, metadata={"min": 0.0, "max": 1000.0})
+    precise_news_keep_share: float = field(default=0.5, metadata={"min": 0.0, "max": 1000.0})
+    long_paragraph_chars: int = field(default=80, metadata={"min": 0, "max": 1 << 20})
+    truncation_rescue: Literal["news", "articles", "none"] = "news"
+    truncation_max_share: float = field(default=0.5, metadata={"min": 0.0, "max": 1000.0})
+    truncation_max_ratio: float = field(default=3.0, metadata={"min": 0.0, "max": 1000.0})
     fallback: Literal["resiliparse", "baseline", "none"] = "resiliparse"
     min_text_chars: int = field(default=200, metadata={"min": 0, "max": 1 << 20})
     fallback_min_ratio: float = field(default=0.0, metadata={"min": 0.0, "max": 1.0})
@@ -221,6 +262,8 @@ class ExtractSettings:
                                                 metadata={"max_items": 500})
     tail_window: int = field(default=6, metadata={"min": 0, "max": 10_000})
     tail_max_words: int = field(default=30, metadata={"min": 0, "max": 10_000})
+    shell_max_words: int = field(default=10, metadata={"min": 0, "max": 10_000})
+    shell_min_html_chars: int = field(default=5_000, metadata={"min": 0, "max": 1 << 30})
     regex_timeout: float = field(default=0.05, metadata={"min": 0.001, "max": 10})
     max_html_chars: int = field(default=20_000_000, metadata={"min": 1, "max": 1 << 30})
     paragraph_separator: str = "\n"
@@ -239,6 +282,7 @@ class ExtractSettings:
                  "chrome_line_patterns": self.chrome_line_patterns,
                  "tail_line_patterns": self.tail_line_patterns,
                  "article_type_regex": (self.article_type_regex,),
+                 "precise_news_ld_regex": (self.precise_news_ld_regex,),
                  "title_separator_regex": (self.title_separator_regex,),
                  "second_opinion_skip_ld_regex": (self.second_opinion_skip_ld_regex,),
                  "second_opinion_skip_type_regex": (self.second_opinion_skip_type_regex,)}
@@ -594,29 +638,81 @@ def prune(tree: Any, settings: ExtractSettings) -> list[Removal]:
     return removals
 
 
-# ----------------------------------------------------------------------------- fallback
+# ----------------------------------------------------------------------------- trafilatura
 
 
-def trafilatura_text(tree: Any, url: str | None, settings: ExtractSettings) -> str:
-    """trafilatura's main text of ``tree`` ("" when it finds none or rejects the page).
+def trafilatura_text(tree: Any, url: str | None, settings: ExtractSettings,
+                     favor_precision: bool | None = None, fast: bool | None = None) -> str:
+    """trafilatura's main text of ``tree`` with the settings' options (``favor_precision``
+    and ``fast`` overridable); "" when it finds none or rejects the page.
 
     ``bare_extraction`` copies a tree it is given, which costs a third of the parse.
     With ``hand_tree_to_trafilatura`` the tree goes to trafilatura's cascade as it is,
     with ``bare_extraction``'s checks around it, and comes back changed: read nothing
     from it afterwards. A trafilatura without that cascade gets ``bare_extraction``.
     """
-    cascade = _trafilatura_cascade() if settings.hand_tree_to_trafilatura else None
-    if cascade is not None:
-        return cascade(tree, url, settings)
-    import trafilatura
+    if favor_precision is not None or fast is not None:
+        settings = replace(
+            settings,
+            favor_precision=settings.favor_precision if favor_precision is None
+            else favor_precision,
+            fast=settings.fast if fast is None else fast)
+    try:
+        cascade = _trafilatura_cascade() if settings.hand_tree_to_trafilatura else None
+        if cascade is not None:
+            return cascade(tree, url, settings)
+        import trafilatura
 
-    found = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=False, fast=settings.fast,
-        favor_precision=settings.favor_precision, favor_recall=settings.favor_recall,
-        include_tables=settings.include_tables, include_comments=settings.include_comments,
-        deduplicate=settings.deduplicate)
+        found = trafilatura.bare_extraction(
+            tree, url=url, with_metadata=False, fast=settings.fast,
+            favor_precision=settings.favor_precision, favor_recall=settings.favor_recall,
+            include_tables=settings.include_tables, include_comments=settings.include_comments,
+            deduplicate=settings.deduplicate)
+    except Exception:  # noqa: BLE001 - a page trafilatura rejects goes to the fallback
+        return ""
     return (found.text if found is not None and not isinstance(found, dict)
             else (found or {}).get("text")) or ""
+
+
+@functools.lru_cache(maxsize=16)
+def _long_paragraphs(min_chars: int) -> Any:
+    from lxml.etree import XPath
+
+    return XPath(f"//p[string-length(normalize-space()) >= {min_chars}]")
+
+
+def paragraph_chars(tree: Any, min_chars: int) -> int:
+    """Characters in the page's ``<p>`` elements of at least ``min_chars`` characters,
+    white space collapsed (the elements are found by one XPath, evaluated in C)."""
+    return sum(len(_WS.sub(" ", p.text_content()).strip())
+               for p in _long_paragraphs(min_chars)(tree))
+
+
+def precise_text(tree: Any, url: str | None, settings: ExtractSettings, long_chars: int,
+                 fresh_tree: Callable[[], Any]) -> tuple[str, str]:
+    """(text, method) of the precision-first run on a news page: trafilatura with
+    ``favor_precision``; when its text looks truncated (shorter than ``min_text_chars``
+    or than ``precise_news_min_share`` of ``long_chars``, the characters in the page's
+    long paragraphs) a default run too, on ``fresh_tree()`` (the first run may have
+    changed ``tree``), whose text wins unless the precise one holds
+    ``precise_news_keep_share`` of it."""
+    text = trafilatura_text(tree, url, settings, favor_precision=True,
+                            fast=settings.fast or settings.precise_news_fast)
+    mine = len(text.strip())
+    if mine >= settings.min_text_chars and mine >= settings.precise_news_min_share * long_chars:
+        return text, "trafilatura:precise"
+    default = trafilatura_text(fresh_tree(), url, settings)
+    if mine >= settings.precise_news_keep_share * len(default.strip()) and mine:
+        return text, "trafilatura:precise"
+    return default, "trafilatura"
+
+
+def fresh_tree(html: str, settings: ExtractSettings) -> Any:
+    """The page's tree as trafilatura first got it: parsed again, and pruned again."""
+    tree = parse_html(html)
+    if tree is not None and (settings.prune_class_id_patterns or settings.prune_xpaths):
+        prune(tree, settings)
+    return tree
 
 
 @functools.lru_cache(maxsize=1)
@@ -663,6 +759,9 @@ def _trafilatura_cascade() -> Callable[..., str] | None:
         return str(xmltotxt(body, options.formatting) or "")
 
     return cascade
+
+
+# ----------------------------------------------------------------------------- fallback
 
 
 def _resiliparse_text(html: str) -> str | None:
@@ -863,20 +962,32 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
     removals: list[Removal] = []
     if settings.prune_class_id_patterns or settings.prune_xpaths:
         removals += prune(tree, settings)
+    precise = (settings.precise_news and article and not settings.favor_precision
+               and not settings.favor_recall
+               and _ld_json_matches(signals, settings.precise_news_ld_regex,
+                                    settings.regex_timeout))
+    rescuable = (precise if settings.truncation_rescue == "news"
+                 else article and settings.truncation_rescue == "articles")
     # trafilatura may take the tree itself (see trafilatura_text): what is read from the
     # tree later is read now
     deep = (settings.fallback == "resiliparse"
             and deeper_than(tree, settings.resiliparse_max_depth))
-    try:
-        text = trafilatura_text(tree, url, settings)
-    except Exception:  # noqa: BLE001 - a page trafilatura rejects goes to the fallback
-        text = ""
-    method = "trafilatura"
+    long_chars = (paragraph_chars(tree, settings.long_paragraph_chars)
+                  if precise or rescuable else 0)
+    if precise:
+        text, method = precise_text(tree, url, settings, long_chars,
+                                    lambda: fresh_tree(html, settings))
+    else:
+        text, method = trafilatura_text(tree, url, settings), "trafilatura"
     short = len(text.strip()) < settings.min_text_chars
-    second = (settings.second_opinion and settings.fallback == "resiliparse" and not article
-              and len(html) <= settings.second_opinion_max_chars
+    resiliparse_ok = (settings.fallback == "resiliparse"
+                      and len(html) <= settings.second_opinion_max_chars)
+    second = (settings.second_opinion and resiliparse_ok and not article
               and not skips_second_opinion(tree, settings, signals))
-    if settings.fallback != "none" and (short or second or settings.fallback_min_ratio > 0):
+    rescue = (resiliparse_ok and not short and rescuable
+              and len(text.strip()) < settings.truncation_max_share * long_chars)
+    if settings.fallback != "none" and (short or second or rescue
+                                        or settings.fallback_min_ratio > 0):
         try:
             other, other_method = fallback_text(html, tree, settings, deep=deep)
         except Exception:  # noqa: BLE001 - the fallback is a second chance, not a must
@@ -884,9 +995,10 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
         mine, theirs = len(text.strip()), len(other.strip())
         if theirs and ((short and theirs > mine) or mine < settings.fallback_min_ratio * theirs):
             text, method = other, other_method
-        elif (second and not short and other_method == "resiliparse"
+        elif ((second or (rescue and theirs <= settings.truncation_max_ratio * mine))
+              and not short and other_method == "resiliparse"
               and prefer_second_opinion(text, other, settings)):
-            text, method = other, "resiliparse:second-opinion"
+            text, method = other, "resiliparse:" + ("second-opinion" if second else "truncated")
     titles = [t for t in [raw_title, *h1s] if t] if settings.drop_title_line else []
     if settings.title_drop_only_articles and not article:
         titles = []
@@ -895,6 +1007,11 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
     reason = None
     if not text.strip():
         text, reason = "", "no main content found"
+    elif (len(html) >= settings.shell_min_html_chars
+          and _words(text) < settings.shell_max_words):
+        removals.append(Removal("app-shell", text[:500]))
+        text, reason = "", f"under {settings.shell_max_words} words on a page of " \
+            f"{len(html):,} characters: an app shell or placeholder"
     return Extracted(text=text, metadata=meta, method=method, reason=reason,
                      removals=tuple(removals))
 
