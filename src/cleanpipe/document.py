@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,28 @@ class Step:
             out["line"] = self.line
         return out
 
+
+
+def removal_steps(stage: str, removals: Iterable[tuple[int | None, str, str]]) -> list[Step]:
+    """``Step(stage, rule, "remove", text, line)`` for each ``(line, text, rule)``.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``
+    (1 us a step; a text dump loses hundreds of lines): the slots are filled directly,
+    to the same objects. Keep it in step with :class:`Step`'s fields.
+    """
+    new = object.__new__
+    set_stage, set_rule, set_action, set_text, set_line = (
+        getattr(Step, name).__set__ for name in ("stage", "rule", "action", "text", "line"))
+    steps = []
+    for line, text, rule in removals:
+        step = new(Step)
+        set_stage(step, stage)
+        set_rule(step, rule)
+        set_action(step, "remove")
+        set_text(step, text)
+        set_line(step, line)
+        steps.append(step)
+    return steps
 
 @dataclass(slots=True)
 class Document:

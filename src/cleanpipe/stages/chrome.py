@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import regex
 
-from cleanpipe.document import Document, Step
+from cleanpipe.document import Document, removal_steps
 from cleanpipe.stages.base import Stage
 from cleanpipe.stages.prefilter import Conditions, Prefilter, conditions
 from cleanpipe.stages.textdump import RuleHit, StructureSettings, clean_dump
@@ -483,33 +483,6 @@ def _rule_verdicts(lines: list[str], hits: list[ChromeRule | None],
     return drop
 
 
-_STEP_FIELDS = ("stage", "rule", "action", "text", "line")
-
-
-def _removal_steps(stage: str, removals: list[Removal]) -> list[Step]:
-    """``Step(stage, rule, "remove", text, line)`` for each removal.
-
-    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``
-    (1 us a step; a dump loses hundreds of lines): where Step is the plain slotted
-    record it is, its slots are filled directly, to the same objects.
-    """
-    if getattr(Step, "__slots__", None) != _STEP_FIELDS or hasattr(Step, "__post_init__"):
-        return [Step(stage, r.rule, "remove", r.text, r.line) for r in removals]
-    new = object.__new__
-    set_stage, set_rule, set_action, set_text, set_line = (
-        getattr(Step, name).__set__ for name in _STEP_FIELDS)
-    steps = []
-    for line, text, rule in removals:
-        step = new(Step)
-        set_stage(step, stage)
-        set_rule(step, rule)
-        set_action(step, "remove")
-        set_text(step, text)
-        set_line(step, line)
-        steps.append(step)
-    return steps
-
-
 class Chrome(Stage):
     """Strip chrome from ``doc.text`` (rules, and a dump's structure); log each removal."""
 
@@ -567,7 +540,7 @@ class Chrome(Stage):
         doc.text, removals = strip_with(self.matcher(host, doc.kind), doc.text, doc.kind,
                                         learned)
         if removals:  # doc.log's steps, built in one go: a dump loses hundreds of lines
-            doc.trail.extend(_removal_steps(self.name, removals))
+            doc.trail.extend(removal_steps(self.name, removals))
         if removals and not doc.text.strip() and not doc.reason:
             doc.reason = "no article text: every line is chrome"
         return doc
