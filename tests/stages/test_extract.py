@@ -420,8 +420,40 @@ def test_a_few_words_from_a_large_page_are_an_app_shell(pipeline) -> None:
     assert record["text"] == "" and "app shell" in record["reason"]
     assert {"stage": "extract", "rule": "app-shell",
             "text": "You need to enable JavaScript to run this app."} in record["removed"]
-    off = extract_html(shell, None, ExtractSettings(shell_max_words=0))
+    off = extract_html(shell, None, ExtractSettings(shell_max_words=0,
+                                                     empty_second_max_words=0))
     assert off.text == "You need to enable JavaScript to run this app."
     # a short page with a short text is a short text, not a shell
     small = "<html><body><p>Closed on Monday for the holiday.</p></body></html>"
     assert extract_html(small, None, ExtractSettings()).text == "Closed on Monday for the holiday."
+
+
+def _link_grid_page(extra: str = "") -> str:
+    """A shop category page with nothing but link lists: a menu and a grid of products."""
+    menu = "".join(f'<li><a href="/c/{i}">Category {i}</a></li>' for i in range(8))
+    cards = "".join(f'<li class="card"><a href="/p/{i}"><img src="/i/{i}.jpg" alt="">'
+                    f'<span>Wool Runner {i}</span></a><span>${90 + i}</span></li>'
+                    for i in range(12))
+    return (f"<!doctype html><html><head><title>Jackets | Shop</title></head><body>"
+            f"<div class='top'><ul>{menu}</ul></div>{extra}<div class='grid'><ul>{cards}"
+            f"</ul></div><script>{'var tracking = 1;' * 300}</script></body></html>")
+
+
+def test_a_short_text_in_which_resiliparse_finds_no_main_content_is_none(pipeline) -> None:
+    pytest.importorskip("resiliparse")
+    from cleanpipe.stages.extract import ExtractSettings, extract_html
+
+    page = _link_grid_page()
+    result = extract_html(page, None, ExtractSettings())
+    assert result.text == "" and "no main content" in (result.reason or "")
+    assert [r.rule for r in result.removals] == ["no-main-content"]
+    assert result.removals[0].text.startswith("Category 0\nCategory 1")
+    record = pipeline.process(page.encode("utf-8"), "grid.html")
+    assert record["text"] == "" and "resiliparse finds no main content" in record["reason"]
+    off = extract_html(page, None, ExtractSettings(empty_second_max_words=0))
+    assert "Wool Runner 11" in off.text
+    # a sentence that resiliparse takes for content keeps the page's text
+    prose = ("<p>Our warmest jackets are made of recycled wool and keep you dry in the "
+             "rain, and each of them is repaired for free for as long as you own it.</p>")
+    kept = extract_html(_link_grid_page(prose), None, ExtractSettings())
+    assert "recycled wool" in kept.text and kept.reason is None

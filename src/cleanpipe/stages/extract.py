@@ -16,7 +16,8 @@ HTML goes through these steps, each configurable in ``rules/extract.yaml``:
 6. line filters on the result: a leading title/H1 repeat (article pages only), head
    bylines and datelines, short UI "chrome" lines, and a tail cut at copyright or
    "write to ..." lines;
-7. a few words from a large page are an app shell, not content: no text, with a reason.
+7. a few words from a large page are an app shell, not content: no text, with a reason;
+   so are a few more words when resiliparse, asked as well, finds no main content.
 
 Every removal of steps 3, 6 and 7 is returned in :attr:`Extracted.removals` and logged
 in the document's provenance trail, so a record says why text went.
@@ -192,6 +193,10 @@ class ExtractSettings:
         of at least that many characters is no content but an app shell or placeholder
         ("You need to enable JavaScript to run this app.", a search box): the record
         gets no text and says why (0 words: off).
+    empty_second_max_words: a text of fewer words than this from a page of at least
+        ``shell_min_html_chars`` characters, in which resiliparse (run as the fallback,
+        second opinion or rescue) finds no main content at all, is no content either:
+        menus, a product grid or a strip of teasers without an article (0: off).
     regex_timeout: seconds one pattern list may spend on one line before it counts as
         no match (the patterns are user rules).
     max_html_chars: a longer page is cut to this many characters before parsing.
@@ -264,6 +269,7 @@ class ExtractSettings:
     tail_max_words: int = field(default=30, metadata={"min": 0, "max": 10_000})
     shell_max_words: int = field(default=10, metadata={"min": 0, "max": 10_000})
     shell_min_html_chars: int = field(default=5_000, metadata={"min": 0, "max": 1 << 30})
+    empty_second_max_words: int = field(default=100, metadata={"min": 0, "max": 1 << 20})
     regex_timeout: float = field(default=0.05, metadata={"min": 0.001, "max": 10})
     max_html_chars: int = field(default=20_000_000, metadata={"min": 1, "max": 1 << 30})
     paragraph_separator: str = "\n"
@@ -960,6 +966,7 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
         if title:
             meta["title"] = title
     removals: list[Removal] = []
+    blank_second = False
     if settings.prune_class_id_patterns or settings.prune_xpaths:
         removals += prune(tree, settings)
     precise = (settings.precise_news and article and not settings.favor_precision
@@ -993,6 +1000,8 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
         except Exception:  # noqa: BLE001 - the fallback is a second chance, not a must
             other, other_method = "", "none"
         mine, theirs = len(text.strip()), len(other.strip())
+        blank_second = (other_method == "resiliparse" and not theirs
+                        and _words(text) < settings.empty_second_max_words)
         if theirs and ((short and theirs > mine) or mine < settings.fallback_min_ratio * theirs):
             text, method = other, other_method
         elif ((second or (rescue and theirs <= settings.truncation_max_ratio * mine))
@@ -1012,6 +1021,10 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
         removals.append(Removal("app-shell", text[:500]))
         text, reason = "", f"under {settings.shell_max_words} words on a page of " \
             f"{len(html):,} characters: an app shell or placeholder"
+    elif blank_second and len(html) >= settings.shell_min_html_chars:
+        removals.append(Removal("no-main-content", text[:500]))
+        text, reason = "", f"under {settings.empty_second_max_words} words, in which " \
+            "resiliparse finds no main content: menus or a product grid"
     return Extracted(text=text, metadata=meta, method=method, reason=reason,
                      removals=tuple(removals))
 
