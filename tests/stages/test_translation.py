@@ -159,11 +159,11 @@ def test_any_text_gives_a_report_and_repair_only_moves_spaces(text: str,
 
 
 def test_word_tables_stay_bounded_over_many_languages() -> None:
-    """A crawl in many languages must not keep every language's word table in a worker."""
+    """A crawl in many languages must not keep every language's word table in a worker,
+    nor wordfreq's copy of any: cleanpipe keeps what it needs of a table itself."""
     import wordfreq
 
     from cleanpipe.stages import translation
-    from cleanpipe.stages.language import WORDFREQ_TABLES
 
     text = SEED.read_text("utf-8")
     langs = ["en", "fr", "de", "es", "it", "pt", "nl", "pl", "sv", "ru", "tr", "cs", "fi"]
@@ -172,9 +172,36 @@ def test_word_tables_stay_bounded_over_many_languages() -> None:
         assert 0.0 <= report.score <= 1.0
     assert translation._large_table.cache_info().currsize <= 12
     assert translation._small_table.cache_info().currsize <= 32
-    assert wordfreq.get_frequency_list.cache_info().currsize <= WORDFREQ_TABLES
+    assert wordfreq.get_frequency_list.cache_info().currsize == 0
     assert wordfreq.get_frequency_dict.cache_info().currsize == 0
     assert translation._large_table("en").get("the", 0) > 0.01  # still the real table
+
+
+def test_word_tables_kept_for_the_process_are_not_walked_by_the_garbage_collector(
+        pipeline: Pipeline) -> None:
+    """Every full collection walks what is tracked: the word tables and the language
+    model's tables (hundreds of thousands of references) must not be."""
+    import gc
+
+    import wordfreq
+
+    from cleanpipe.stages import translation
+    from cleanpipe.stages.language import get_backend, top_words
+
+    record = pipeline.process((LANG / "native-en-news.html").read_bytes())
+    assert record["language"] == "en"
+    assert wordfreq.get_frequency_list.cache_info().currsize == 0
+    gc.collect()  # (a tuple of untracked items is untracked by a collection)
+    ident = get_backend("py3langid")._ident  # type: ignore[attr-defined]
+    assert not gc.is_tracked(ident._rowbase) and not gc.is_tracked(ident.tk_output)
+    srcs = tuple(s for s in TranslationSettings().foreign_words.source_languages if s != "en")
+    common = translation._source_common(srcs, 1e-5)
+    assert "maison" in common and len(common) > 10_000 and not gc.is_tracked(common)
+    assert translation._large_table("en")["the"] > 0.01
+    assert not gc.is_tracked(translation._large_table("en"))
+    # top_words answers a smaller n from the same read: the commonest words first
+    assert top_words("en", 60) < top_words("en", 200) and "the" in top_words("en", 60)
+    assert top_words("en", 60) == frozenset(wordfreq.top_n_list("en", 60))
 
 
 # --------------------------------------------------------------------------- long texts

@@ -127,6 +127,11 @@ class Py3langidBackend:
             self._np, self._visit_counts = np, visit_counts
             self._rows = np.zeros(ident.nb_ptc.shape, dtype=np.float32)  # pages untouched
             self._done = np.zeros(ident.nb_ptc.shape[0], dtype=bool)
+            # the tokenizer's two 104,583-int tables as tuples, read the same way: the
+            # garbage collector stops tracking a tuple of ints, and walks a list of them
+            # on every full collection
+            ident._rowbase = tuple(ident._rowbase)
+            ident.tk_output = tuple(ident.tk_output)
 
     def classify(self, text: str) -> tuple[str, float]:
         """``LanguageIdentifier.classify`` with ``norm_probs``, on float32 rows."""
@@ -255,34 +260,39 @@ def _paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+#: top_words reads this many words of a language once; a smaller ``n`` is their prefix.
+TOP_WORDS_READ = 200
+
+
 @functools.lru_cache(maxsize=64)
 def top_words(lang: str, n: int) -> frozenset[str]:
     """The ``n`` most frequent words of ``lang`` (wordfreq), empty for unknown languages."""
     from wordfreq import top_n_list
 
     try:
-        return frozenset(top_n_list(lang, n))
+        # one read of the table serves every n up to TOP_WORDS_READ (wordfreq keeps the
+        # list; its first n words are top_n_list(lang, n))
+        return frozenset(top_n_list(lang, max(n, TOP_WORDS_READ))[:n])
     except (LookupError, ValueError):
         return frozenset()
     finally:
-        bound_wordfreq_cache()
+        drop_wordfreq_tables()
 
 
-#: wordfreq tables kept in wordfreq's own cache, which has no limit of its own.
-WORDFREQ_TABLES = 8
+def drop_wordfreq_tables() -> None:
+    """Empty wordfreq's cache of whole tables, which has no limit of its own.
 
-
-def bound_wordfreq_cache() -> None:
-    """Empty wordfreq's cache of whole tables once it holds more than WORDFREQ_TABLES.
-
-    A crawl in fifty languages would otherwise keep fifty tables (tens of MB each) in
-    every worker; below the bound, the language and translation stages share a table.
+    What cleanpipe needs of a table it keeps in its own bounded caches (``top_words``,
+    the translation stage's frequency dicts); wordfreq's copy is lists of lists of
+    words, and every full garbage collection walks them: English's large table alone
+    is 321,000 references, and the tables of a bench run made a full collection cost
+    34 ms instead of 22. A crawl in fifty languages would also keep fifty of them.
     """
     from wordfreq import get_frequency_list
 
-    info = getattr(get_frequency_list, "cache_info", None)
-    if info is not None and info().currsize > WORDFREQ_TABLES:
-        get_frequency_list.cache_clear()
+    clear = getattr(get_frequency_list, "cache_clear", None)
+    if clear is not None:
+        clear()
 
 
 _TOKEN_STRIP = ".,;:!?\"'()«»“”„"

@@ -31,8 +31,8 @@ from cleanpipe.stages.base import Stage
 from cleanpipe.stages.language import (
     LanguageResult,
     LanguageSettings,
-    bound_wordfreq_cache,
     declared_language,
+    drop_wordfreq_tables,
     identify,
     paragraph_spans,
     top_words,
@@ -594,7 +594,7 @@ def _load_table(lang: str, wordlist: str) -> Mapping[str, float]:
     except (LookupError, ValueError):
         return {}
     finally:
-        bound_wordfreq_cache()
+        drop_wordfreq_tables()
 
 
 @functools.lru_cache(maxsize=12)
@@ -611,11 +611,13 @@ def _small_table(lang: str) -> Mapping[str, float]:
 
 
 @functools.lru_cache(maxsize=32)
-def _source_common(langs: tuple[str, ...], min_freq: float) -> frozenset[str]:
+def _source_common(langs: tuple[str, ...], min_freq: float) -> Mapping[str, None]:
     """The words at least ``min_freq`` frequent in any of ``langs`` (wordfreq "small"
-    lists): a page's words are intersected with it at once, not looked up one by one."""
-    return frozenset(w for lang in langs for w, f in _small_table(lang).items()
-                     if f >= min_freq)
+    lists), as the keys of a dict: a page's words are intersected with them at once,
+    not looked up one by one. A dict of strings is not tracked by the garbage
+    collector, where a set of 35,000 words would be walked by every full collection."""
+    return dict.fromkeys(w for lang in langs for w, f in _small_table(lang).items()
+                         if f >= min_freq)
 
 
 def _zipf_to_freq(z: float) -> float:
@@ -979,7 +981,7 @@ def _lexical_signals(
         srcs = tuple(s for s in cfg.foreign_words.source_languages if s != lang)
         tmax = _zipf_to_freq(cfg.foreign_words.target_max_zipf)
         common = _source_common(srcs, _zipf_to_freq(cfg.foreign_words.source_min_zipf))
-        cands = {t.strip(_TOKEN_STRIP) for t in set(clean.split())} & common
+        cands = {t.strip(_TOKEN_STRIP) for t in set(clean.split())} & common.keys()
         foreign = {w for w in cands if len(w) >= 4 and w.isalpha() and w.islower()
                    and target.get(w, 0.0) <= tmax}
         if foreign:
