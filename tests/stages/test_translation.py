@@ -194,9 +194,11 @@ def test_word_tables_kept_for_the_process_are_not_walked_by_the_garbage_collecto
     gc.collect()  # (a tuple of untracked items is untracked by a collection)
     ident = get_backend("py3langid")._ident  # type: ignore[attr-defined]
     assert not gc.is_tracked(ident._rowbase) and not gc.is_tracked(ident.tk_output)
-    srcs = tuple(s for s in TranslationSettings().foreign_words.source_languages if s != "en")
-    common = translation._source_common(srcs, 1e-5)
-    assert "maison" in common and len(common) > 10_000 and not gc.is_tracked(common)
+    fw = TranslationSettings().foreign_words
+    leftovers = translation._possible_leftovers("en", fw.source_languages,
+                                                fw.source_min_zipf, fw.target_max_zipf)
+    assert "sondern" in leftovers and "également" in leftovers and "the" not in leftovers
+    assert len(leftovers) > 1_000 and not gc.is_tracked(leftovers)
     assert translation._large_table("en")["the"] > 0.01
     assert not gc.is_tracked(translation._large_table("en"))
     # top_words answers a smaller n from the same read: the commonest words first

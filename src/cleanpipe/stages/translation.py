@@ -22,7 +22,7 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
@@ -610,14 +610,27 @@ def _small_table(lang: str) -> Mapping[str, float]:
     return _load_table(lang, "small")
 
 
-@functools.lru_cache(maxsize=32)
-def _source_common(langs: tuple[str, ...], min_freq: float) -> Mapping[str, None]:
+def _source_common(langs: tuple[str, ...], min_freq: float) -> Iterator[str]:
     """The words at least ``min_freq`` frequent in any of ``langs`` (wordfreq "small"
-    lists), as the keys of a dict: a page's words are intersected with them at once,
-    not looked up one by one. A dict of strings is not tracked by the garbage
-    collector, where a set of 35,000 words would be walked by every full collection."""
-    return dict.fromkeys(w for lang in langs for w, f in _small_table(lang).items()
-                         if f >= min_freq)
+    lists; a word common in two of them comes twice)."""
+    return (w for lang in langs for w, f in _small_table(lang).items() if f >= min_freq)
+
+
+@functools.lru_cache(maxsize=12)
+def _possible_leftovers(lang: str, source_languages: tuple[str, ...], source_min_zipf: float,
+                        target_max_zipf: float) -> Mapping[str, None]:
+    """The words that would be a source-language leftover in ``lang`` text: lowercase
+    words of 4+ letters, at least ``source_min_zipf`` frequent in a source language
+    other than ``lang`` and at most ``target_max_zipf`` in ``lang`` (see
+    :class:`ForeignWordSettings`). Decided once per language, so a page's words are
+    only intersected with them; as the keys of a dict, which the garbage collector does
+    not track (a set of them would be walked by every full collection)."""
+    target = _large_table(lang)
+    tmax = _zipf_to_freq(target_max_zipf)
+    srcs = tuple(s for s in source_languages if s != lang)
+    return dict.fromkeys(w for w in _source_common(srcs, _zipf_to_freq(source_min_zipf))
+                         if len(w) >= 4 and w.isalpha() and w.islower()
+                         and target.get(w, 0.0) <= tmax)
 
 
 def _zipf_to_freq(z: float) -> float:
@@ -978,12 +991,10 @@ def _lexical_signals(
             hits.add("reporting_inversion", text, m.start("v"), m.end("v"))
     # source-language words left untranslated in target-language text
     if have_target:
-        srcs = tuple(s for s in cfg.foreign_words.source_languages if s != lang)
-        tmax = _zipf_to_freq(cfg.foreign_words.target_max_zipf)
-        common = _source_common(srcs, _zipf_to_freq(cfg.foreign_words.source_min_zipf))
-        cands = {t.strip(_TOKEN_STRIP) for t in set(clean.split())} & common.keys()
-        foreign = {w for w in cands if len(w) >= 4 and w.isalpha() and w.islower()
-                   and target.get(w, 0.0) <= tmax}
+        fw = cfg.foreign_words
+        leftovers = _possible_leftovers(lang, fw.source_languages, fw.source_min_zipf,
+                                        fw.target_max_zipf)
+        foreign = {t.strip(_TOKEN_STRIP) for t in set(clean.split())} & leftovers.keys()
         if foreign:
             _foreign_in_context(text, clean, spans, lang, foreign, target, cfg, hits)
 
