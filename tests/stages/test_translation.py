@@ -171,7 +171,7 @@ def test_word_tables_stay_bounded_over_many_languages() -> None:
         report = translation_signals(text, LanguageResult(lang, 0.9, None, None))
         assert 0.0 <= report.score <= 1.0
     assert translation._large_table.cache_info().currsize <= 12
-    assert translation._small_table.cache_info().currsize <= 32
+    assert translation._source_words.cache_info().currsize <= 32
     assert wordfreq.get_frequency_list.cache_info().currsize == 0
     assert wordfreq.get_frequency_dict.cache_info().currsize == 0
     assert translation._large_table("en").get("the", 0) > 0.01  # still the real table
@@ -204,6 +204,56 @@ def test_word_tables_kept_for_the_process_are_not_walked_by_the_garbage_collecto
     # top_words answers a smaller n from the same read: the commonest words first
     assert top_words("en", 60) < top_words("en", 200) and "the" in top_words("en", 60)
     assert top_words("en", 60) == frozenset(wordfreq.top_n_list("en", 60))
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "la", "ko", "an", "qq"])
+def test_word_tables_are_wordfreq_s_own(lang: str) -> None:
+    """top_words and the frequency tables are read past wordfreq's caches: the same words
+    and numbers as its top_n_list and get_frequency_dict (la has no table of its own:
+    wordfreq answers with Italian's; qq is no language)."""
+    import wordfreq
+
+    from cleanpipe.stages import translation
+    from cleanpipe.stages.language import top_words
+
+    for n in (60, 200):
+        try:
+            expected = frozenset(wordfreq.top_n_list.__wrapped__(lang, n))
+        except LookupError:
+            expected = frozenset()
+        assert top_words(lang, n) == expected
+    for wordlist in ("large", "small"):
+        table = translation._load_table(lang, wordlist)
+        if lang in wordfreq.available_languages(wordlist):
+            expected_table = wordfreq.get_frequency_dict.__wrapped__(lang, wordlist)
+            assert table == expected_table and list(table) == list(expected_table)
+        else:
+            assert table == {}
+    wordfreq.get_frequency_list.cache_clear()
+
+
+def test_the_language_and_translation_stages_read_a_language_s_table_once(
+        monkeypatch: pytest.MonkeyPatch, pipeline: Pipeline) -> None:
+    import wordfreq
+
+    from cleanpipe.stages import translation
+    from cleanpipe.stages.language import top_words, word_buckets
+
+    reads: list[tuple[str, str]] = []
+    real = wordfreq.get_frequency_list
+
+    def counted(lang: str, wordlist: str = "best") -> list[list[str]]:
+        reads.append((lang, wordlist))
+        return real.__wrapped__(lang, wordlist)  # type: ignore[attr-defined, no-any-return]
+
+    counted.cache_clear = real.cache_clear  # type: ignore[attr-defined]
+    monkeypatch.setattr(wordfreq, "get_frequency_list", counted)
+    for cached in (top_words, word_buckets, translation._large_table, translation._caps_re,
+                   translation._possible_leftovers):
+        cached.cache_clear()
+    record = pipeline.process((LANG / "french-news.html").read_bytes())
+    assert record["language"] == "fr" and record["translation"]["score"] >= 0.0
+    assert reads.count(("fr", "large")) == 1 and ("fr", "best") not in reads
 
 
 # --------------------------------------------------------------------------- long texts

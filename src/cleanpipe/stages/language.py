@@ -260,21 +260,36 @@ def _paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-#: top_words reads this many words of a language once; a smaller ``n`` is their prefix.
-TOP_WORDS_READ = 200
-
-
 @functools.lru_cache(maxsize=64)
 def top_words(lang: str, n: int) -> frozenset[str]:
-    """The ``n`` most frequent words of ``lang`` (wordfreq), empty for unknown languages."""
-    from wordfreq import top_n_list
+    """The ``n`` most frequent words of ``lang`` (wordfreq's ``top_n_list`` on its best
+    table), empty for unknown languages."""
+    from wordfreq import available_languages
+    from wordfreq.numbers import has_digit_sequence
 
+    # wordfreq's "best" table of a language with a large one is that large table, which
+    # the translation stage reads too: one read serves both (see word_buckets)
+    wordlist = "large" if lang in available_languages("large") else "best"
     try:
-        # one read of the table serves every n up to TOP_WORDS_READ (wordfreq keeps the
-        # list; its first n words are top_n_list(lang, n))
-        return frozenset(top_n_list(lang, max(n, TOP_WORDS_READ))[:n])
+        words = itertools.chain.from_iterable(word_buckets(lang, wordlist))
+        return frozenset(itertools.islice(
+            itertools.filterfalse(has_digit_sequence, words), n))
     except (LookupError, ValueError):
         return frozenset()
+
+
+@functools.lru_cache(maxsize=1)
+def word_buckets(lang: str, wordlist: str) -> tuple[tuple[str, ...], ...]:
+    """wordfreq's table ``wordlist`` of ``lang``: its words in buckets, commonest first.
+
+    The last table read is kept, so the language and translation stages read a
+    language's table once between them (a large one takes 120-190 ms); as tuples,
+    which the garbage collector stops tracking after one look.
+    """
+    from wordfreq import get_frequency_list
+
+    try:
+        return tuple(map(tuple, get_frequency_list(lang, wordlist)))
     finally:
         drop_wordfreq_tables()
 
