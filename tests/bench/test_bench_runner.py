@@ -15,6 +15,7 @@ from cleanpipe.bench.runner import (
     score_words,
     warm_up,
     warm_up_html,
+    warm_up_languages,
     without_stages,
 )
 from cleanpipe.bench.systems import Cleanpipe, Extraction, Trafilatura
@@ -114,3 +115,21 @@ def test_html_warm_up_runs_fresh_copies_of_every_system_over_a_spread() -> None:
     assert copy.pipeline is not pipe
     assert copy.pipeline.names == pipe.names
     assert isinstance(systems[1].fresh(), Trafilatura)
+
+
+def test_language_warm_up_loads_word_tables_through_a_copy(tmp_path: Path) -> None:
+    """Every page's dump goes through a copy before the HTML clock starts, so the word
+    tables of each language the sets hold are read, and the measured pipeline stays cold;
+    the dumps are cached for the text-path section."""
+    from cleanpipe import Pipeline
+    from cleanpipe.stages.language import top_words
+
+    root = Path(__file__).resolve().parents[2] / "fixtures" / "pages"
+    pages = [Page(p.stem, p.read_bytes(), None, "") for p in sorted(root.glob("*.html"))]
+    pipe = Pipeline.from_rules()
+    top_words.cache_clear()
+    assert warm_up_languages(pipe, [("fixtures", pages)], root, tmp_path) == len(pages)
+    assert top_words.cache_info().currsize > 0
+    assert len(list(tmp_path.glob("dumps-fixtures-*.json.gz"))) == 1
+    chrome = next(stage for stage in pipe.stages if stage.name == "chrome")
+    assert chrome._matchers == {}
