@@ -14,6 +14,7 @@ from cleanpipe.stages.textdump import (
     clean_dump,
     find_blocks,
     group_fragments,
+    stop_share,
     stopwords,
 )
 from conftest import FIXTURES
@@ -35,6 +36,22 @@ def test_stopwords_ship_as_data_and_cover_several_languages() -> None:
     words = stopwords()
     assert {"the", "und", "les", "que", "het", "что"} <= words
     assert "garden" not in words
+
+
+def test_stop_share_counts_the_words_a_word_regex_finds() -> None:
+    import re
+
+    stop = stopwords()
+
+    def reference(text: str) -> float:
+        words = re.findall(r"\w+", text.lower())
+        return sum(w in stop for w in words) / len(words) if words else 0.0
+
+    every_ascii = "".join(map(chr, range(128)))
+    for text in ("The cat_sat ON the-mat, and THE dog's bowl.", "", "...", every_ascii,
+                 "Über die Brücke und über den Fluss", "it's THE end\x1cof_the road",
+                 "A1 b2 THE3 the 4the " * 3, "Été à la plage avec les enfants"):
+        assert stop_share(text, stop) == reference(text), text
 
 
 def test_fragments_split_at_links_are_glued_back() -> None:

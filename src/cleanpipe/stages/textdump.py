@@ -198,6 +198,30 @@ def stopwords() -> frozenset[str]:
 
 
 _WORD = re.compile(r"\w+")
+# For ASCII text as bytes: each character ``\w`` matches, lower-cased; every other one
+# a space. ``split()`` of the result gives the words ``_WORD`` finds in the lower-cased
+# text, several times faster.
+_ASCII_WORDS = bytes(ord(ch.lower()) if re.match(r"\w", ch) else 32
+                     for ch in map(chr, range(128))) + b" " * 128
+
+
+@functools.lru_cache(maxsize=8)
+def _ascii_stopwords(stop: frozenset[str]) -> frozenset[bytes]:
+    """The ASCII words of ``stop``, as bytes (no other word can equal an ASCII word)."""
+    return frozenset(w.encode("ascii") for w in stop if w.isascii())
+
+
+def stop_share(text: str, stop: frozenset[str]) -> float:
+    """The share of the words (``\\w+``, case ignored) of ``text`` that are in ``stop``."""
+    if text.isascii():
+        words: list[bytes] | list[str] = text.encode().translate(_ASCII_WORDS).split()
+        hits = sum(map(_ascii_stopwords(stop).__contains__, words))
+    else:
+        words = _WORD.findall(text.lower())
+        hits = sum(map(stop.__contains__, words))
+    return hits / len(words) if words else 0.0
+
+
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _TERMINAL = frozenset(".!?。！？…\"'”’»)")
 _CLOSED = _TERMINAL | frozenset(":;")  # a sentence, or one that introduces a list
@@ -260,8 +284,7 @@ def classify(text: str, settings: StructureSettings,
     if ncjk >= s.cjk_good_chars:
         kind = _GOOD
     elif nw >= s.near_min_words:
-        toks = _WORD.findall(text.lower())
-        share = sum(map(stop.__contains__, toks)) / len(toks) if toks else 0.0
+        share = stop_share(text, stop)
         if nw >= s.good_min_words and share >= s.good_min_stop:
             kind = _GOOD
         elif text[-1] in _TERMINAL or share >= s.near_min_stop:
