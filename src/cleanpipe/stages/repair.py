@@ -77,6 +77,8 @@ class RepairSettings:
 
 def segments(text: str, max_chars: int) -> list[str]:
     """Whole lines grouped into runs of at most ``max_chars``; a longer line stands alone."""
+    if len(text) <= max_chars:
+        return [text] if text else []
     out: list[str] = []
     start = pos = 0
     while pos < len(text):
