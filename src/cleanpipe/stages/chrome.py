@@ -12,6 +12,7 @@ import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import NamedTuple
 
 import regex
@@ -418,6 +419,14 @@ def strip_with(matcher: ChromeMatcher, text: str, kind: str | None = None,
     ``learned`` holds the :func:`line_hash` of lines learned from the page's site in
     this batch; they go as ``site-profile`` unless a rule claims them first.
     """
+    out, removed = _strip(matcher, text, kind, learned)
+    return out, list(map(Removal._make, removed))
+
+
+def _strip(matcher: ChromeMatcher, text: str, kind: str | None,
+           learned: frozenset[int]) -> tuple[str, list[tuple[int, str, str]]]:
+    """:func:`strip_with`, each removal a plain ``(line, text, rule)`` tuple (a dump
+    loses hundreds of lines: the stage turns them into steps at once)."""
     settings = matcher.settings
     lines = text.split("\n")
     stripped = [ln.strip() for ln in lines]
@@ -440,14 +449,17 @@ def strip_with(matcher: ChromeMatcher, text: str, kind: str | None = None,
             return None if rule is None else hit(rule, rule.where == "anywhere", group)
 
         reasons = clean_dump(stripped, evidence, settings.structure, judge)
-        drop = {i: r for i, r in enumerate(reasons) if r is not None}
-    if not drop:
+        removed = [(i, lines[i], r) for i, r in enumerate(reasons) if r is not None]
+        if not removed:
+            return text, []
+        kept = list(compress(lines, [r is None for r in reasons]))
+    elif drop:
+        removed = [(i, lines[i], drop[i]) for i in sorted(drop)]
+        kept = [ln for i, ln in enumerate(lines) if i not in drop]
+    else:
         return text, []
-    make = Removal._make
-    removals = [make((i, lines[i], drop[i])) for i in sorted(drop)]
-    kept = [ln for i, ln in enumerate(lines) if i not in drop]
     out = _BLANK_RUNS.sub("\n\n", "\n".join(kept)).strip("\n")
-    return out, removals
+    return out, removed
 
 
 _BLANK_RUNS = re.compile(r"\n(?:[ \t]*\n)+")
@@ -537,8 +549,7 @@ class Chrome(Stage):
             from cleanpipe.learn import site_of
 
             learned = self.site_profiles.get(site_of(doc.source, url), frozenset())
-        doc.text, removals = strip_with(self.matcher(host, doc.kind), doc.text, doc.kind,
-                                        learned)
+        doc.text, removals = _strip(self.matcher(host, doc.kind), doc.text, doc.kind, learned)
         if removals:  # doc.log's steps, built in one go: a dump loses hundreds of lines
             doc.trail.extend(removal_steps(self.name, removals))
         if removals and not doc.text.strip() and not doc.reason:
