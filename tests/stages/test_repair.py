@@ -43,3 +43,16 @@ def test_text_is_repaired_in_segments_of_whole_lines() -> None:
     assert "latin-1" in names and "utf-8" in names
     assert segments("ab\ncd\nef", 5) == ["ab\n", "cd\nef"]
     assert segments("abcdefgh\nx", 3) == ["abcdefgh\n", "x"]
+
+
+def test_entities_send_a_text_to_ftfy_only_where_ftfy_would_decode_them() -> None:
+    from cleanpipe.stages.repair import needs_repair
+
+    prose = "Fish &amp; chips at 5 &lt; 6 pm"
+    assert repair_text(prose, RepairSettings())[0] == "Fish & chips at 5 < 6 pm"
+    markup = "Use <b> for bold: &lt;b&gt; in the source"  # a "<": ftfy leaves entities
+    assert needs_repair(markup) and not needs_repair(markup, entities=False)
+    for settings in (RepairSettings(), RepairSettings(precheck=False)):
+        assert repair_text(markup, settings) == (markup, [])
+    assert repair_text(markup, RepairSettings(unescape_html="yes"))[0] == (
+        "Use <b> for bold: <b> in the source")

@@ -27,9 +27,13 @@ _MOJIBAKE_PAIR = re.compile(
 )
 
 
-def needs_repair(text: str) -> bool:
-    """True when ``text`` holds anything ftfy might fix; clean text is skipped."""
-    if _SUSPECT_CHARS.search(text) or ("&" in text and _ENTITY.search(text)):
+def needs_repair(text: str, entities: bool = True) -> bool:
+    """True when ``text`` holds anything ftfy might fix; clean text is skipped.
+
+    ``entities``: ftfy would decode HTML entities (with ``unescape_html: auto`` it does
+    not in a text that holds a ``<``); if not, an entity is nothing to fix.
+    """
+    if _SUSPECT_CHARS.search(text) or (entities and "&" in text and _ENTITY.search(text)):
         return True
     return not text.isascii() and _MOJIBAKE_PAIR.search(text) is not None
 
@@ -100,15 +104,17 @@ def repair_text(text: str, settings: RepairSettings) -> tuple[str, list[str]]:
     line longer than that gets the cheap fixes but is not re-decoded (mojibake
     detection costs seconds per million characters).
     """
-    if not settings.enabled or not text or (settings.precheck and not needs_repair(text)):
+    if not settings.enabled or not text:
         return text, []
-    import ftfy
-
     unescape: bool | str = "auto"
     if settings.unescape_html != "auto":
         unescape = settings.unescape_html == "yes"
     elif "<" in text:
         unescape = False  # decided once for the whole text, as ftfy would for one segment
+    if settings.precheck and not needs_repair(text, entities=unescape is not False):
+        return text, []
+    import ftfy
+
     config = ftfy.TextFixerConfig(
         unescape_html=unescape,
         remove_terminal_escapes=settings.remove_terminal_escapes,
