@@ -314,7 +314,7 @@ def _menu_like(text: str, stop: frozenset[str]) -> bool:
     """A short line with no terminal punctuation, bullet or function word: a menu item."""
     if text[-1] in _TERMINAL or _BULLET.match(text):
         return False
-    return not any(w in stop for w in text.lower().split())
+    return stop.isdisjoint(text.lower().split())
 
 
 def _best_run(score: Sequence[float], lo: int, hi: int) -> tuple[float, int, int]:
