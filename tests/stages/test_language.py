@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,16 @@ def test_py3langid_backend_gives_the_model_s_own_numbers_bit_for_bit(
     for sample in samples:
         lang, prob = ident.classify(sample)
         assert backend.classify(sample) == (lang, float(prob))  # type: ignore[attr-defined]
+
+
+def test_a_language_wordfreq_answers_with_a_relative_logs_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Latin (which py3langid detects) gets Italian's table from wordfreq, without a
+    warning on stderr: a batch in many languages would print one per language and worker."""
+    from cleanpipe.stages.language import top_words
+
+    top_words.cache_clear()
+    with caplog.at_level(logging.WARNING):
+        assert top_words("la", 20)
+    assert not [r for r in caplog.records if r.name.startswith("wordfreq")]

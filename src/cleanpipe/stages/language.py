@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import logging
 import math
 import re
 from collections.abc import Sequence
@@ -75,6 +76,11 @@ class LanguageBackend(Protocol):
         """``(subtag, probability)``, or ``("und", 0.0)`` when the text cannot be judged."""
         ...
 
+
+# wordfreq warns once per process when it answers a language it lacks with a related one
+# (Latin with Italian's table): the usual case on a multilingual crawl, not a problem to
+# print on every worker's stderr.
+logging.getLogger("wordfreq").setLevel(logging.ERROR)
 
 _LETTER = re.compile(r"[^\W\d_]")
 _TAG = re.compile(r"[a-z]{2,3}")
