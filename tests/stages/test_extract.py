@@ -457,3 +457,52 @@ def test_a_short_text_in_which_resiliparse_finds_no_main_content_is_none(pipelin
              "rain, and each of them is repaired for free for as long as you own it.</p>")
     kept = extract_html(_link_grid_page(prose), None, ExtractSettings())
     assert "recycled wool" in kept.text and kept.reason is None
+
+
+_REOPENING = (
+    "The library reopens on Monday after two years of repairs to its roof and its rooms.",
+    "Visitors will find the old card catalogue restored, and a new wing for children's books.",
+    "Opening hours stay as before: nine to six on weekdays, ten to four on Saturdays.",
+)
+
+
+def test_a_second_copy_of_the_content_is_dropped_and_logged(pipeline) -> None:
+    from cleanpipe.stages.extract import ExtractSettings, extract_html
+
+    body = "".join(f"<p>{p}</p>" for p in _REOPENING)
+    page = (f"<html><head><title>Library</title></head><body><main>"
+            f"<div class='desktop'>{body}</div><div class='mobile'>{body}</div>"
+            "<p>Each of the three floors now has a lift, which the old building never had."
+            "</p></main></body></html>")
+    result = extract_html(page, None, ExtractSettings())
+    assert [result.text.count(p) for p in _REOPENING] == [1, 1, 1]
+    assert result.text.endswith("which the old building never had.")
+    assert [(r.rule, r.text) for r in result.removals] == [
+        ("duplicate-line", p) for p in _REOPENING]
+    record = pipeline.process(page.encode("utf-8"), "library.html")
+    assert {"stage": "extract", "rule": "duplicate-line", "text": _REOPENING[0]} in (
+        record["removed"])
+    off = extract_html(page, None, ExtractSettings(duplicate_min_chars=0))
+    assert [off.text.count(p) for p in _REOPENING] == [2, 2, 2]
+
+
+def test_repeats_that_are_the_pages_pattern_or_a_small_share_stay() -> None:
+    from cleanpipe.stages.extract import ExtractSettings, drop_duplicates
+
+    settings = ExtractSettings()
+    twice = [*_REOPENING, *_REOPENING]
+    kept, removed = drop_duplicates(twice, settings)
+    assert kept == list(_REOPENING) and [r.text for r in removed] == list(_REOPENING)
+    # the same instructions under each of four tabs (one per programming language)
+    tabs = [line for lang in ("Python", "Java", "Go", "Ruby")
+            for line in (f"Install the {lang} library.", _REOPENING[1])]
+    assert drop_duplicates(tabs, settings) == (tabs, [])
+    # one repeated sentence (a pull quote) in a long article
+    article = [f"Paragraph {i} of the story tells what the council decided on {i} May."
+               for i in range(40)]
+    quoted = [*article[:20], _REOPENING[0], *article[20:], _REOPENING[0]]
+    assert drop_duplicates(quoted, settings) == (quoted, [])
+    # short lines ("Reply", a heading) are never compared
+    short = ["Reply", "Reply", "Reply"]
+    assert drop_duplicates(short, settings) == (short, [])
+    assert drop_duplicates(twice, ExtractSettings(duplicate_min_chars=0)) == (twice, [])

@@ -189,6 +189,13 @@ class ExtractSettings:
         for end-of-article lines (copyright, "write to ..."), tested on the last
         ``tail_window`` lines of at most ``tail_max_words`` words; a match drops that
         line and every line after it.
+    duplicate_min_chars / duplicate_max_copies / duplicate_min_share: a line of at least
+        ``duplicate_min_chars`` characters found verbatim two to ``duplicate_max_copies``
+        times in the text is a copy of the page's content (a mobile and a desktop
+        version, a hidden or sticky duplicate) when such copies make up at least
+        ``duplicate_min_share`` of the text: the first stays, the others go. A line
+        repeated more often is a pattern of the page (tab panels, carousels, a grid) and
+        stays (0 characters: off).
     shell_max_words / shell_min_html_chars: a text of fewer words than this from a page
         of at least that many characters is no content but an app shell or placeholder
         ("You need to enable JavaScript to run this app.", a search box): the record
@@ -267,6 +274,9 @@ class ExtractSettings:
                                                 metadata={"max_items": 500})
     tail_window: int = field(default=6, metadata={"min": 0, "max": 10_000})
     tail_max_words: int = field(default=30, metadata={"min": 0, "max": 10_000})
+    duplicate_min_chars: int = field(default=60, metadata={"min": 0, "max": 1 << 20})
+    duplicate_max_copies: int = field(default=3, metadata={"min": 2, "max": 1 << 20})
+    duplicate_min_share: float = field(default=0.05, metadata={"min": 0.0, "max": 1.0})
     shell_max_words: int = field(default=10, metadata={"min": 0, "max": 10_000})
     shell_min_html_chars: int = field(default=5_000, metadata={"min": 0, "max": 1 << 30})
     empty_second_max_words: int = field(default=100, metadata={"min": 0, "max": 1 << 20})
@@ -842,11 +852,37 @@ def prefer_second_opinion(text: str, other: str, settings: ExtractSettings) -> b
 # ----------------------------------------------------------------------------- line filters
 
 
+def drop_duplicates(lines: list[str], settings: ExtractSettings) -> tuple[list[str],
+                                                                           list[Removal]]:
+    """``lines`` (stripped) without the second and third copies of a long line, when
+    such copies are ``duplicate_min_share`` of the text (see :class:`ExtractSettings`)."""
+    least = settings.duplicate_min_chars
+    if not least:
+        return lines, []
+    counts = Counter(line for line in lines if len(line) >= least)
+    copies = {line for line, n in counts.items() if 1 < n <= settings.duplicate_max_copies}
+    if not copies:
+        return lines, []
+    repeated = sum(len(line) * (counts[line] - 1) for line in copies)
+    if repeated < settings.duplicate_min_share * sum(map(len, lines)):
+        return lines, []
+    kept, seen, removals = [], set(), []
+    for line in lines:
+        if line in copies:
+            if line in seen:
+                removals.append(Removal("duplicate-line", line))
+                continue
+            seen.add(line)
+        kept.append(line)
+    return kept, removals
+
+
 def filter_lines(text: str, titles: list[str], description: str | None,
                  settings: ExtractSettings) -> tuple[str, list[Removal]]:
-    """Drop title repeats, head bylines/datelines, chrome lines and the tail."""
+    """Drop repeated copies, title repeats, head bylines/datelines, chrome lines and the
+    tail."""
     lines = [s for s in (ln.strip() for ln in text.split("\n")) if s]
-    removals: list[Removal] = []
+    lines, removals = drop_duplicates(lines, settings)
     window = settings.title_line_window
     timeout = settings.regex_timeout
     if settings.drop_description_line and description and len(lines) > 1:
