@@ -56,3 +56,32 @@ def test_entities_send_a_text_to_ftfy_only_where_ftfy_would_decode_them() -> Non
         assert repair_text(markup, settings) == (markup, [])
     assert repair_text(markup, RepairSettings(unescape_html="yes"))[0] == (
         "Use <b> for bold: <b> in the source")
+
+
+def test_the_precheck_on_utf8_bytes_finds_what_the_character_scans_find() -> None:
+    import sys
+
+    from cleanpipe.stages.repair import _ENTITY, _MOJIBAKE_PAIR, _SUSPECT_CHARS, needs_repair
+
+    def by_characters(text: str, entities: bool = True) -> bool:
+        return bool(_SUSPECT_CHARS.search(text)
+                    or (entities and "&" in text and _ENTITY.search(text))
+                    or (not text.isascii() and _MOJIBAKE_PAIR.search(text)))
+
+    # every character of the BMP in non-ASCII text (the bytes path), a sample of the
+    # astral ones (four UTF-8 bytes, F0..F4 and continuation bytes), ASCII in ASCII text
+    for code in (*range(0x10000), *range(0x10000, sys.maxunicode + 1, 61), sys.maxunicode):
+        text = f"n\u00e9e {chr(code)} x"
+        assert needs_repair(text) == by_characters(text), hex(code)
+    for code in range(0x80):
+        assert needs_repair(f"a{chr(code)}") == by_characters(f"a{chr(code)}"), hex(code)
+    # each character that may start a mojibake pair, with each one that may end it
+    ends = [chr(c) for c in (*range(0x80, 0x800), *range(0x2000, 0x2200))]
+    for first in [chr(c) for c in range(0xC0, 0x100)] + ["\u0420", "\u0421", "\u0410"]:
+        for second in ends:
+            text = f"x {first}{second} y"
+            assert needs_repair(text) == by_characters(text), (first, second)
+    for text in ("Fish &amp; chips, caf\u00e9", "caf\u00e9 &amp;", "\u00e9 \ud800 lone",
+                 "\u00c3\u00a9t\u00c3\u00a9", "\u00e9 \u2028"):
+        for entities in (True, False):
+            assert needs_repair(text, entities) == by_characters(text, entities), text

@@ -27,15 +27,37 @@ _MOJIBAKE_PAIR = re.compile(
 )
 
 
+# The same questions asked of a text's UTF-8 bytes, which answer them faster than the
+# character scans: a byte below 0x80 is the ASCII character itself, a character's
+# encoding starts with a byte that no other character's encoding holds inside it, and a
+# lone surrogate does not encode at all.
+_ASCII_SUSPECTS = bytes(b for b in range(0x80) if _SUSPECT_CHARS.match(chr(b)))
+_NOT_ASCII_SUSPECTS = bytes(b for b in range(0x100) if b not in _ASCII_SUSPECTS)
+_C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")  # U+0080..U+009F
+_LINE_SEPARATORS_UTF8 = ("\u2028".encode(), "\u2029".encode())
+# a mojibake pair starts with U+00C2..U+00F4 (UTF-8 C3 82..C3 B4), or U+0420 or U+0421
+_MOJIBAKE_LEADS_UTF8 = (b"\xc3", "\u0420".encode(), "\u0421".encode())
+
+
 def needs_repair(text: str, entities: bool = True) -> bool:
     """True when ``text`` holds anything ftfy might fix; clean text is skipped.
 
     ``entities``: ftfy would decode HTML entities (with ``unescape_html: auto`` it does
     not in a text that holds a ``<``); if not, an entity is nothing to fix.
     """
-    if _SUSPECT_CHARS.search(text) or (entities and "&" in text and _ENTITY.search(text)):
+    if entities and "&" in text and _ENTITY.search(text):
         return True
-    return not text.isascii() and _MOJIBAKE_PAIR.search(text) is not None
+    if text.isascii():
+        return _SUSPECT_CHARS.search(text) is not None
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates
+        return True
+    if (data.translate(None, _NOT_ASCII_SUSPECTS) or _C1_UTF8.search(data)
+            or any(sep in data for sep in _LINE_SEPARATORS_UTF8)):
+        return True
+    return (any(lead in data for lead in _MOJIBAKE_LEADS_UTF8)
+            and _MOJIBAKE_PAIR.search(text) is not None)
 
 
 @dataclass(frozen=True)
