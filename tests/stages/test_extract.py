@@ -311,6 +311,37 @@ def test_the_page_is_parsed_as_trafilatura_parses_it(page: str) -> None:
             theirs.getroottree(), encoding="unicode")
 
 
+FORM_PAGE = ("<html><body><form action='/s'><label for='q'>Search</label><input id='q'>"
+             "<select><option>a</option></select><textarea>t</textarea></form>"
+             "<div class='post'><p>text</p><!-- c --></div></body></html>")
+
+
+@pytest.mark.parametrize("page", [FORM_PAGE, ARTICLE,
+                                  (PAGES / "forum-thread.html").read_text("utf-8")])
+def test_the_tree_has_lxml_html_classes_without_its_python_lookup(page: str,
+                                                                  monkeypatch) -> None:
+    import lxml.html
+    from trafilatura.utils import load_html
+
+    from cleanpipe.stages.extract import parse_html
+
+    theirs = [type(el) for el in load_html(page).iter()]
+    calls: list[str] = []
+    real = lxml.html.HtmlElementClassLookup.lookup
+
+    def counted(self, node_type, document, namespace, name):  # type: ignore[no-untyped-def]
+        calls.append(name)
+        return real(self, node_type, document, namespace, name)
+
+    monkeypatch.setattr(lxml.html.HtmlElementClassLookup, "lookup", counted)
+    ours = [type(el) for el in parse_html(page).iter()]
+    assert ours == theirs
+    assert calls == []  # every element's class was found in C
+    if page is FORM_PAGE:
+        assert {lxml.html.FormElement, lxml.html.InputElement, lxml.html.SelectElement,
+                lxml.html.TextareaElement, lxml.html.LabelElement} <= set(ours)
+
+
 NEWS = (PAGES / "news-with-teasers.html").read_text("utf-8")
 TEASER = "Bridge repairs to close the ring road"
 STORY = "Work on the first section, between the railway station and the market square"

@@ -937,6 +937,36 @@ def filter_lines(text: str, titles: list[str], description: str | None,
 _INVALID_XML = (*(chr(c) for c in range(32) if c not in (9, 10, 13)), "\ufffe", "\uffff")
 
 
+@functools.lru_cache(maxsize=1)
+def _html_parser() -> Any:
+    """A parser with the options of trafilatura's ``HTML_PARSER`` and lxml.html's element
+    classes, looked up in C: lxml.html's own lookup is a Python call for every element
+    that Python touches, in our code and in trafilatura's and htmldate's on this tree
+    (thousands per page). The tags lxml.html gives a class of their own keep it."""
+    from lxml import etree, html
+
+    lookup = etree.ElementNamespaceClassLookup(etree.ElementDefaultClassLookup(
+        element=html.HtmlElement, comment=html.HtmlComment,
+        pi=html.HtmlProcessingInstruction, entity=html.HtmlEntity))
+    tags = lookup.get_namespace(None)
+    for name, cls in html.HtmlElementClassLookup._default_element_classes.items():
+        tags[name] = cls
+    parser = html.HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
+                             remove_comments=True, remove_pis=True)
+    parser.set_element_class_lookup(lookup)
+    return parser
+
+
+def _fromstring_bytes(html: str) -> Any:
+    """trafilatura's ``fromstring_bytes`` with :func:`_html_parser`."""
+    from lxml.html import fromstring
+
+    try:
+        return fromstring(html.encode("utf8", "surrogatepass"), parser=_html_parser())
+    except Exception:  # noqa: BLE001 - as trafilatura: an unparsable page has no tree
+        return None
+
+
 def parse_html(html: str) -> Any:
     """trafilatura's ``load_html`` for a decoded page: the same repairs and the same tree
     (``None`` when it is not HTML). Whether the page holds characters XML forbids is
@@ -961,13 +991,13 @@ def parse_html(html: str) -> Any:
             break
     tree, fallback = None, False
     try:
-        tree = fromstring(html, parser=utils.HTML_PARSER)
+        tree = fromstring(html, parser=_html_parser())
     except ValueError:  # a string with an encoding declaration: lxml wants bytes
-        tree, fallback = utils.fromstring_bytes(html), True
+        tree, fallback = _fromstring_bytes(html), True
     except Exception:  # noqa: BLE001 - as load_html: an unparsable page has no tree
         tree = None
     if (tree is None or len(tree) < 1) and not fallback:
-        tree = utils.fromstring_bytes(html)
+        tree = _fromstring_bytes(html)
     if tree is not None and dubious and len(tree) < 2:
         tree = None
     return tree
