@@ -311,6 +311,21 @@ def test_the_page_is_parsed_as_trafilatura_parses_it(page: str) -> None:
             theirs.getroottree(), encoding="unicode")
 
 
+@pytest.mark.parametrize("text", [
+    "", "   ", "one", "one two", "  -- one, two; three --  ", "snake_case and 42 x2",
+    "naïve café ünïcode 東京 words", "a\u0301b c", "\n\n•\u00a0one\u00a0two\n",
+    "word " * 12, "word " * 13, " ".join(["w"] * 200), "...", "a" * 5000,
+])
+def test_a_word_count_bound_is_the_word_count_compared(text: str) -> None:
+    import re
+
+    from cleanpipe.stages.extract import _has_words
+
+    words = len(re.findall(r"\w+", text))
+    for n in (0, 1, 2, 3, 10, 12, 13, 100, 201):
+        assert _has_words(text, n) == (words >= n), (text, n)
+
+
 FORM_PAGE = ("<html><body><form action='/s'><label for='q'>Search</label><input id='q'>"
              "<select><option>a</option></select><textarea>t</textarea></form>"
              "<div class='post'><p>text</p><!-- c --></div></body></html>")

@@ -383,8 +383,16 @@ def _xpaths(paths: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(XPath(p) for p in paths)
 
 
-def _words(line: str) -> int:
-    return len(_WORD.findall(line))
+@functools.lru_cache(maxsize=64)
+def _n_words(n: int) -> re.Pattern[str]:
+    # \b after each run: a run is a whole word, never split by backtracking
+    return re.compile(rf"(?:\W*\w+\b){{{n}}}")
+
+
+def _has_words(text: str, n: int) -> bool:
+    """True when ``text`` has at least ``n`` words (runs of ``\\w``); read only up to the
+    ``n``-th word, not counted to the end (lines are long, the limits a dozen words)."""
+    return _n_words(n).match(text) is not None
 
 
 def _norm(text: str) -> str:
@@ -844,7 +852,7 @@ def prefer_second_opinion(text: str, other: str, settings: ExtractSettings) -> b
         if not line.strip() or _norm(line) in known:
             continue
         extra += len(line)
-        if _words(line) >= settings.prose_min_words and _PROSE_PUNCT.search(line):
+        if _has_words(line, settings.prose_min_words) and _PROSE_PUNCT.search(line):
             prose += len(line)
     return extra > 0 and prose >= settings.second_opinion_min_prose * extra
 
@@ -899,7 +907,7 @@ def filter_lines(text: str, titles: list[str], description: str | None,
         i = checked = 0
         while i < len(lines) - 1 and checked < window:
             checked += 1
-            if _words(lines[i]) <= settings.head_max_words and heads.search(lines[i]):
+            if not _has_words(lines[i], settings.head_max_words + 1) and heads.search(lines[i]):
                 removals.append(Removal("head-line", lines.pop(i)))
             else:
                 i += 1
@@ -915,7 +923,7 @@ def filter_lines(text: str, titles: list[str], description: str | None,
     if chrome.rx is not None:
         kept = []
         for line in lines:
-            if _words(line) <= settings.chrome_line_max_words and chrome.fullmatch(
+            if not _has_words(line, settings.chrome_line_max_words + 1) and chrome.fullmatch(
                     line.strip(_FRAME)):
                 removals.append(Removal("chrome-line", line))
             else:
@@ -924,7 +932,7 @@ def filter_lines(text: str, titles: list[str], description: str | None,
     tails = _Matcher(settings.tail_line_patterns, timeout)
     if tails.rx is not None and len(lines) > 2:
         for i in range(max(1, len(lines) - settings.tail_window), len(lines)):
-            if _words(lines[i]) <= settings.tail_max_words and tails.search(lines[i]):
+            if not _has_words(lines[i], settings.tail_max_words + 1) and tails.search(lines[i]):
                 removals += [Removal("tail-cut", line) for line in lines[i:]]
                 lines = lines[:i]
                 break
@@ -1067,7 +1075,7 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
             other, other_method = "", "none"
         mine, theirs = len(text.strip()), len(other.strip())
         blank_second = (other_method == "resiliparse" and not theirs
-                        and _words(text) < settings.empty_second_max_words)
+                        and not _has_words(text, settings.empty_second_max_words))
         if theirs and ((short and theirs > mine) or mine < settings.fallback_min_ratio * theirs):
             text, method = other, other_method
         elif ((second or (rescue and theirs <= settings.truncation_max_ratio * mine))
@@ -1083,7 +1091,7 @@ def extract_html(html: str, url: str | None, settings: ExtractSettings) -> Extra
     if not text.strip():
         text, reason = "", "no main content found"
     elif (len(html) >= settings.shell_min_html_chars
-          and _words(text) < settings.shell_max_words):
+          and not _has_words(text, settings.shell_max_words)):
         removals.append(Removal("app-shell", text[:500]))
         text, reason = "", f"under {settings.shell_max_words} words on a page of " \
             f"{len(html):,} characters: an app shell or placeholder"
