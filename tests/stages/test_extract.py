@@ -216,7 +216,7 @@ def test_title_is_the_h1_or_the_title_without_the_site_name() -> None:
 
 
 def test_page_signals_read_in_one_pass_agree_with_the_tree() -> None:
-    """h1s, og:type, og:site_name, JSON-LD and itemtypes come from one XPath; the
+    """h1s, og:type, og:site_name, JSON-LD and itemtypes are read once; the
     article and product verdicts read them instead of walking the tree again."""
     from trafilatura.utils import load_html
 
@@ -324,6 +324,45 @@ def test_a_word_count_bound_is_the_word_count_compared(text: str) -> None:
     words = len(re.findall(r"\w+", text))
     for n in (0, 1, 2, 3, 10, 12, 13, 100, 201):
         assert _has_words(text, n) == (words >= n), (text, n)
+
+
+SIGNAL_PAGES = [
+    FORUM,
+    ARTICLE,
+    '<meta property="og:type" content="product"><h1 itemtype="https://schema.org/Thing">A'
+    '</h1><p>a fragment whose meta goes to the head</p><div itemtype="">empty</div>',
+    "<html><head><meta property='og:site_name' content='S'><meta property='og:type'>"
+    "<script type='application/ld+json'></script><script type='application/ld+json'>{}"
+    "</script><meta itemtype='https://schema.org/Offer' property='og:type' content='x'>"
+    "</head><body><h1>1</h1><div itemscope itemtype='https://schema.org/Product'><h1>2"
+    "</h1><span itemtype='https://schema.org/Offer'><h1>3</h1><h1>4</h1></span></div>"
+    "</body></html>",
+    # after </html>: parsed into a second root element
+    "<html><body><p>x</p></body></html>\n<h1>After</h1><meta property='og:type' content="
+    "'article'><script type='application/ld+json'>{}</script><b itemtype='T'>b</b>",
+]
+
+
+@pytest.mark.parametrize("page", SIGNAL_PAGES)
+def test_page_signals_are_what_one_xpath_over_the_document_finds(page: str) -> None:
+    from lxml.etree import XPath
+
+    from cleanpipe.stages.extract import MAX_H1S, PageSignals, page_signals, parse_html
+
+    tree = parse_html(page)
+    found = XPath("//h1 | //meta[@property='og:type' or @property='og:site_name']"
+                  " | //script[@type='application/ld+json'] | //*[@itemtype]")(tree)
+    expected = PageSignals(
+        tuple(el for el in found if el.tag == "h1")[:MAX_H1S],
+        tuple(el.get("content") or "" for el in found
+              if el.tag == "meta" and el.get("property") == "og:type"),
+        tuple(el.get("content") or "" for el in found
+              if el.tag == "meta" and el.get("property") == "og:site_name"),
+        tuple(el.text for el in found if el.tag == "script"
+              and el.get("type") == "application/ld+json" and el.text),
+        tuple(el.get("itemtype") for el in found if el.get("itemtype")))
+    assert page_signals(tree) == expected
+    assert page_signals(tree, itemtypes=False) == dataclasses.replace(expected, itemtypes=())
 
 
 FORM_PAGE = ("<html><body><form action='/s'><label for='q'>Search</label><input id='q'>"
