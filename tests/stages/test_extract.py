@@ -591,3 +591,19 @@ def test_repeats_that_are_the_pages_pattern_or_a_small_share_stay() -> None:
     short = ["Reply", "Reply", "Reply"]
     assert drop_duplicates(short, settings) == (short, [])
     assert drop_duplicates(twice, ExtractSettings(duplicate_min_chars=0)) == (twice, [])
+
+
+def test_an_lxml_without_its_class_table_gets_trafilaturas_parser(monkeypatch) -> None:
+    import lxml.html
+    from trafilatura import utils
+
+    from cleanpipe.stages import extract
+
+    monkeypatch.delattr(lxml.html.HtmlElementClassLookup, "_default_element_classes")
+    extract._html_parser.cache_clear()
+    try:
+        assert extract._html_parser() is utils.HTML_PARSER
+        tree = extract.parse_html(ARTICLE)
+        assert tree is not None and "The river reached" in tree.text_content()
+    finally:
+        extract._html_parser.cache_clear()

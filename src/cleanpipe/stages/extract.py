@@ -968,7 +968,12 @@ def _html_parser() -> Any:
         element=html.HtmlElement, comment=html.HtmlComment,
         pi=html.HtmlProcessingInstruction, entity=html.HtmlEntity))
     tags = lookup.get_namespace(None)
-    for name, cls in html.HtmlElementClassLookup._default_element_classes.items():
+    own = getattr(html.HtmlElementClassLookup, "_default_element_classes", None)
+    if not isinstance(own, dict):  # a later lxml without that table: its own lookup
+        from trafilatura import utils
+
+        return utils.HTML_PARSER
+    for name, cls in own.items():
         tags[name] = cls
     parser = html.HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
                              remove_comments=True, remove_pis=True)
