@@ -12,7 +12,7 @@ import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import compress, count
 from typing import NamedTuple
 
 import regex
@@ -446,11 +446,14 @@ def _strip(matcher: ChromeMatcher, text: str, kind: str | None,
         for i, ln in enumerate(lines):
             if hits[i] is None and ln.strip() and line_hash(ln) in learned:
                 hits[i] = LEARNED_RULE
-    drop = _rule_verdicts(lines, hits, settings)
+    # (index, rule) of the lines a rule matched: a few of a dump's hundreds of lines
+    matched = list(zip(compress(count(), hits), filter(None, hits), strict=True))
+    drop = _rule_verdicts(lines, hits, matched, settings)
     if kind == "text" and settings.structure.enabled:
         hit = matcher.hit
-        evidence = [None if rule is None else hit(rule, i in drop, stripped[i])
-                    for i, rule in enumerate(hits)]
+        evidence: list[RuleHit | None] = [None] * len(hits)
+        for i, rule in matched:
+            evidence[i] = hit(rule, i in drop, stripped[i])
 
         def judge(group: str) -> RuleHit | None:
             rule = matcher.match(group)
@@ -477,15 +480,17 @@ _BLANK_RUNS = re.compile(r"\n(?:[ \t]*\n)+")
 
 
 def _rule_verdicts(lines: list[str], hits: list[ChromeRule | None],
+                   matched: list[tuple[int, ChromeRule]],
                    settings: ChromeSettings) -> dict[int, str]:
-    """Line index -> rule id for the lines the rules remove by themselves.
+    """Line index -> rule id for the lines the rules remove by themselves (``matched``:
+    the index and rule of each line a rule matched, in order).
 
     ``anywhere`` rules remove their lines wherever they stand; the others only in the
     unbroken run of matched lines at the start (``leading``) or end (``trailing``).
     """
     drop: dict[int, str] = {}
-    for i, rule in enumerate(hits):
-        if rule is not None and rule.where == "anywhere":
+    for i, rule in matched:
+        if rule.where == "anywhere":
             drop[i] = rule.id
 
     def peel(indices: range, side: str) -> None:

@@ -488,24 +488,29 @@ def _mark_teasers(text: list[str], words: list[int], kind: list[int], score: lis
     """Runs of (headline, one-paragraph summary) pairs are teasers for other pages."""
     lo, hi = s.teaser_headline_words
     n = len(text)
-
-    def headline(g: int) -> bool:
-        return (reason[g] is None and lo <= words[g] <= hi and text[g][-1] not in _CLOSED)
+    most = s.teaser_max_words
+    # pair[g]: a headline at g followed by a summary. Marking a run changes only groups
+    # before the scan's position, so every pair can be judged up front.
+    pair = [reason[g] is None and lo <= words[g] <= hi and text[g][-1] not in _CLOSED
+            and reason[g + 1] is None and kind[g + 1] != _SHORT and words[g + 1] <= most
+            for g in range(n - 1)]
 
     def after_gap(g: int) -> bool:
         # teaser lists follow a header or a run of labels, not a paragraph of the article
         return all(kind[x] == _SHORT and (reason[x] is not None or words[x] < lo)
                    for x in range(max(0, g - s.teaser_gap), g))
 
-    def summary(g: int) -> bool:
-        return reason[g] is None and kind[g] != _SHORT and words[g] <= s.teaser_max_words
-
+    need = 2 * s.teaser_min_pairs
     g = 0
-    while g < n - 1:
+    while True:
+        try:
+            g = pair.index(True, g)
+        except ValueError:
+            return
         h = g
-        while h + 1 < n and headline(h) and summary(h + 1):
+        while h < n - 1 and pair[h]:
             h += 2
-        if (h - g) // 2 >= s.teaser_min_pairs and after_gap(g):
+        if h - g >= need and after_gap(g):
             for x in range(g, h):
                 kind[x], score[x], reason[x], hard[x] = (_SHORT, -s.short_penalty, TEASERS,
                                                          False)
