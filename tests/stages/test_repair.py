@@ -45,6 +45,33 @@ def test_text_is_repaired_in_segments_of_whole_lines() -> None:
     assert segments("abcdefgh\nx", 3) == ["abcdefgh\n", "x"]
 
 
+def _whole_text(text: str) -> str:
+    """What repair gave before it sent only the suspect lines: ftfy on the whole text."""
+    import ftfy
+
+    config = ftfy.TextFixerConfig(normalization=None, uncurl_quotes=False, explain=True)
+    return ftfy.fix_and_explain(text, config=config)[0]
+
+
+def test_only_the_lines_that_need_it_go_to_ftfy_with_the_same_result() -> None:
+    clean = ["The council met on Monday “as planned”, the mayor said.", "",
+             "Résumé of the meeting — in brief.", "Plain ASCII line."] * 40
+    bad = ["The cafÃ© reopened.", "How free isÂ \"free\"?", "Fish &amp; chips",
+           "Network launchâ„¢ news"]
+    text = "\n".join(clean[:50] + bad[:2] + clean[50:] + bad[2:])
+    fixed, names = repair_text(text, RepairSettings())
+    assert fixed == _whole_text(text)
+    assert "The café reopened." in fixed and "Fish & chips" in fixed and names
+    assert fixed.split("\n")[:50] == clean[:50]  # clean lines untouched
+
+
+def test_a_repair_that_changes_the_line_count_falls_back_to_the_whole_text() -> None:
+    text = "The cafÃ© reopened.\rIts owner said so.\nA clean line.\u2028Another one."
+    fixed, _ = repair_text(text, RepairSettings())
+    assert fixed == _whole_text(text) == ("The café reopened.\nIts owner said so.\n"
+                                          "A clean line.\nAnother one.")
+
+
 def test_entities_send_a_text_to_ftfy_only_where_ftfy_would_decode_them() -> None:
     from cleanpipe.stages.repair import needs_repair
 
