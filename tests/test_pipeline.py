@@ -58,6 +58,34 @@ def test_the_limit_counts_utf8_bytes_of_the_json() -> None:
     assert len(json.dumps(record, ensure_ascii=False).encode()) < 2048
 
 
+def test_a_table_of_rows_is_bounded_by_column_and_still_gives_up_where_it_must() -> None:
+    from cleanpipe.pipeline import _rows_bound
+
+    rows: list[dict[Any, Any]] = [
+        {"stage": "chrome", "rule": f"r{i}", "text": "x\" \\ \x01 é 😀" * (i % 4), "line": i}
+        for i in range(40)]
+    rows[3].pop("line")
+    rows[5]["line"] = None
+    rows[7]["extra"] = True
+    rows[9]["score"] = -1.5e300
+    for table in (rows, rows[:8]):
+        bound = _rows_bound(table)
+        assert bound is not None and bound == json_size_bound(table)
+        assert bound >= len(json.dumps(table, ensure_ascii=False).encode("utf-8"))
+    # what a table cannot hold goes back to the walk, which gives the same answers
+    for bad in ({"text": "lone \udc80"}, {"\ud800": 1}, {1: "int key"}, {"big": 10**30},
+                {"set": {1}}, {"nested": {"k": "v"}}):
+        table = [*rows[:10], bad]
+        assert _rows_bound(table) is None
+        walked = json_size_bound(table)
+        if "nested" in bad:
+            assert walked is not None and walked >= len(
+                json.dumps(table, ensure_ascii=False).encode("utf-8"))
+        else:
+            assert walked is None
+    assert _rows_bound([*rows[:10], "not a row"]) is None
+
+
 def test_lone_surrogates_in_a_str_input_give_an_error_record_not_a_crash() -> None:
     pipe = Pipeline.from_ruleset(dataclasses.replace(
         load_rules(), stages=("decode", "extract", "normalize", "chrome", "emit")))
