@@ -162,3 +162,46 @@ def test_a_full_memo_keeps_the_lines_met_again_and_no_more_verdicts_than_its_siz
     # the lines met on every page were matched once; each other line once too
     assert matched.count("Share") == 1 and matched.count("Home") == 1
     assert len(matched) == 2 + 2 * len(pages)
+
+
+
+def _fixture_dump_lines() -> list[str]:
+    from conftest import FIXTURES
+
+    lines: dict[str, None] = {}
+    for path in sorted(FIXTURES.rglob("*")):
+        if path.is_file() and path.suffix in (".txt", ".html"):
+            text = path.read_text("utf-8", errors="replace")
+            lines.update(dict.fromkeys(ln.strip() for ln in text.split("\n") if ln.strip()))
+    return list(lines)
+
+
+def test_match_lines_gives_each_line_the_rule_it_gets_alone() -> None:
+    """match_lines works on a whole dump (memo, and whatever batching it does); each
+    line must still get the rule that _match gives it alone, repeated or not."""
+    from cleanpipe.stages.chrome import ChromeMatcher
+
+    rules = load_rules()
+    text_rules = tuple(r for r in rules.rules["chrome"] if not r.inputs or "text" in r.inputs)
+    matcher = ChromeMatcher(text_rules, rules.settings["chrome"])
+    lines = _fixture_dump_lines()
+    alone = [matcher._match(line) for line in lines]
+    assert len(lines) > 300 and sum(r is not None for r in alone) > 30
+    assert {r.kind for r in alone if r is not None} == {"phrase", "contains", "regex"}
+    fresh = ChromeMatcher(text_rules, rules.settings["chrome"])
+    assert fresh.match_lines(lines + [""] + lines) == alone + [None] + alone
+
+
+def test_contains_needles_ignore_case_and_keep_the_order_of_the_rules() -> None:
+    from cleanpipe.stages.chrome import ChromeMatcher
+
+    first = ChromeRule(id="first", kind="contains", pattern=("ABC", "ſhare"))
+    second = ChromeRule(id="second", kind="contains", pattern=("b", "x\ny"))
+    matcher = ChromeMatcher((first, second), ChromeSettings())
+    # a needle at a line's start or end, after characters whose case folding is longer
+    # (ß -> ss, ŉ -> ʼn); "ſhare" folds to "share"; a needle holding "\n" is in no line
+    lines = ["abc", "xab", "cx", "ßßabc", "ŉ b", "SHARE now", "ſhare", "x", "y", "zz abc"]
+    lines += [f"line {i}" for i in range(10)]
+    assert [r and r.id for r in matcher.match_lines(lines)][:10] == [
+        "first", "second", None, "first", "second", "first", "first", None, None, "first"]
+    assert matcher.match_lines(lines) == [matcher._match(line) for line in lines]
