@@ -339,3 +339,63 @@ def test_the_capitalised_common_words_pattern_finds_what_a_plain_alternation_fin
                                                   for w in words) + f") (?=[{_LO}])")
         assert [(m.span(), m.group("w")) for m in _caps_re(lang).finditer(text)] == [
             (m.span(), m.group("w")) for m in plain.finditer(text)]
+
+
+def _fixture_texts() -> list[str]:
+    """Real texts of every script the fixtures hold (pages, dumps, language pages)."""
+    paths = sorted(FIXTURES.glob("pages/*")) + sorted(FIXTURES.glob("dumps/*.txt")) + sorted(
+        LANG.glob("*.html"))
+    return [p.read_bytes().decode("utf-8", "replace") for p in paths if p.is_file()]
+
+
+def test_the_first_doubled_word_is_where_the_word_s_own_pattern_finds_it() -> None:
+    import random
+    import re
+
+    from cleanpipe.stages.translation import _ODD_SPACE, _Doubled
+
+    def searched(text: str, word: str) -> tuple[int, int] | None:
+        m = re.search(rf"\b{re.escape(word)}[ \t{_ODD_SPACE}]+{re.escape(word)}\b", text, re.I)
+        return m.span() if m else None
+
+    texts = [
+        "the the", "The THE x", "xthe the", "the thex", "the\nthe the  the", "a_the the the",
+        "1the the the1 the the", "the\u00a0\u00a0the", "the \u202fthe", "der der für für FÜR",
+        # characters re matches to an ASCII letter though lower() does not give one
+        "\u017ftop stop stop", "stop \u017ftop", "\u0130s is is", "\u212a k k", "ok OK",
+        "l'amour amour", "word word,word word", "Ning Ning ning ning", "",
+    ]
+    rng = random.Random(7)
+    for text in _fixture_texts():
+        words = sorted({w for w in text.lower().split() if w.isalpha() and len(w) > 1})
+        for w in rng.sample(words, min(6, len(words))):
+            k = text.lower().find(w)  # double it where it first stands, in another case
+            texts.append(text[:k] + w.upper() + rng.choice([" ", "\u00a0", "  ", "\t"])
+                         + text[k:])
+        texts.append(text)
+    checked = found = 0
+    for text in texts:
+        doubled = _Doubled(text, text.lower())
+        words = sorted({w for w in re.findall(r"[^\W\d_]+", text.lower()) if len(w) > 1})
+        for w in words[:40] + rng.sample(words, min(20, len(words))):
+            m = doubled.first(w)
+            assert (m.span() if m else None) == searched(text, w), (text[:60], w)
+            checked += 1
+            found += m is not None
+    assert checked > 1000 and found > 50
+
+
+def test_the_spans_holding_a_match_are_those_whose_own_search_finds_one() -> None:
+    import re
+
+    from cleanpipe.stages.translation import GLUED_ANCHOR_RE, _spans_with
+
+    texts = _fixture_texts() + ["", "aBc", "x\n\nyZz wOrd\n\n  \n\nno", "aB\n\ncD\n\neFg"]
+    crossing = re.compile(r"o\s+n|[a-z][A-Z][a-z]")  # may run across a gap between spans
+    for text in texts:
+        spans = paragraph_spans(text)
+        for pattern in (GLUED_ANCHOR_RE, crossing):
+            assert _spans_with(pattern, text, spans) == [
+                (a, b) for a, b in spans if pattern.search(text[a:b])]
+        assert _spans_with(GLUED_ANCHOR_RE, text, spans[1::2]) == [
+            (a, b) for a, b in spans[1::2] if GLUED_ANCHOR_RE.search(text[a:b])]

@@ -942,22 +942,24 @@ def _lexical_signals(
         hits.add("missing_space_after_stop", text, m.start(), m.end())
     # doubled words ("the the"): adjacent equal tokens, checked on the lowercased token list
     ok = _DOUBLE_OK.get(lang, frozenset()) | _DOUBLE_OK_ALL
-    lows = clean.lower().split()
+    low = clean.lower()
+    lows = low.split()
+    doubled = _Doubled(clean, low)
     for k in itertools.compress(range(len(lows) - 1),
                                 map(operator.eq, lows, itertools.islice(lows, 1, None))):
         w = lows[k]
         if len(w) < 2 or not w.isalpha() or w in ok:
             continue
-        dm = re.search(rf"\b{re.escape(w)}[ \t{_ODD_SPACE}]+{re.escape(w)}\b", clean, re.I)
+        dm = doubled.first(w)
         if dm is None or not dm.group(0)[0].islower():
             continue  # "Ning Ning", "CoreDNS CoreDNS": names and table cells, not MT
         hits.add("doubled_words", text, dm.start(), dm.end())
     target = _large_table(lang)
     have_target = bool(target)
     # glued tokens where a link was dropped (wordWord), outside code-like paragraphs
-    for a, b in spans:
+    for a, b in _spans_with(GLUED_ANCHOR_RE, clean, spans):
         para = clean[a:b]
-        if not GLUED_ANCHOR_RE.search(para) or CODEY_RE.search(para):
+        if CODEY_RE.search(para):
             continue
         for m in GLUED_TOKEN_RE.finditer(para):
             p1, p2 = m.group("a"), m.group("b").lower()
@@ -997,6 +999,84 @@ def _lexical_signals(
         foreign = {t.strip(_TOKEN_STRIP) for t in set(clean.split())} & leftovers.keys()
         if foreign:
             _foreign_in_context(text, clean, spans, lang, foreign, target, cfg, hits)
+
+
+_DOUBLE_SEPARATORS = " \t" + _ODD_SPACE
+# a word, white space of a line, the same word in any case: the doubling at one place
+_DOUBLED_AT_RE = re.compile(rf"\b([^\W\d_]+)[{_DOUBLE_SEPARATORS}]+\1\b", re.I)
+
+
+class _Doubled:
+    """Where a text first doubles a word: the first match of
+    ``\bWORD[ \t odd spaces]+WORD\b`` (ignoring case) in ``text``, ``low`` being
+    ``text.lower()``.
+
+    Compiling that pattern for each word cost 0.2 ms, and its search scanned the whole
+    text. For an ASCII word in a text without the characters that ``re`` matches to an
+    ASCII letter although their ``lower()`` is not one (``_FOLDS_TO_ASCII``; without
+    them ``low`` has ``text``'s offsets too), the match starts where ``low`` holds the
+    word and a separator, and one fixed pattern (``_DOUBLED_AT_RE``), tried at those
+    places in order, finds it. Any other word is searched as before.
+    """
+
+    __slots__ = ("text", "low", "_separators")
+
+    def __init__(self, text: str, low: str) -> None:
+        self.text, self.low = text, low
+        self._separators: str | None = None
+
+    def first(self, word: str) -> re.Match[str] | None:
+        text, low = self.text, self.low
+        if self._separators is None:
+            plain = text.isascii() or not any(ch in text for ch in _FOLDS_TO_ASCII)
+            self._separators = (
+                "".join(c for c in _DOUBLE_SEPARATORS if c in text) if plain else "")
+        if not word.isascii() or not self._separators:
+            return re.search(rf"\b{re.escape(word)}[ \t{_ODD_SPACE}]+{re.escape(word)}\b",
+                             text, re.I)
+        n, best = len(word), None
+        for sep in self._separators:
+            k = low.find(word + sep)
+            while k >= 0 and (best is None or k < best.start()):
+                j = k + n + 1
+                while j < len(text) and text[j] in _DOUBLE_SEPARATORS:
+                    j += 1
+                if low.startswith(word, j):  # (a quick test before the pattern's)
+                    m = _DOUBLED_AT_RE.match(text, k)
+                    if m is not None and m.end(1) == k + n:
+                        best = m
+                        break
+                k = low.find(word + sep, k + 1)
+        return best
+
+
+def _spans_with(pattern: re.Pattern[str], text: str,
+                spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans (ascending, apart) in which a search of ``text[a:b]`` for ``pattern``
+    finds something, from one scan of ``text`` rather than a search per span.
+
+    Exact for a pattern that looks at no character around its match; cheap when it
+    matches no white space either (``GLUED_ANCHOR_RE``), since paragraphs are apart by
+    white space: a match is then inside one span and ends there.
+    """
+    found: list[tuple[int, int]] = []
+    if not spans:
+        return found
+    starts = [a for a, _ in spans]
+    end = spans[-1][1]
+    m = pattern.search(text, spans[0][0], end)
+    while m is not None:
+        i = bisect.bisect_right(starts, m.start()) - 1
+        a, b = spans[i]
+        if m.start() < b:
+            # a match running past the span's end is not the span's: search it alone
+            if m.end() <= b or pattern.search(text[a:b]):
+                found.append((a, b))
+            pos = b
+        else:  # a match between spans
+            pos = m.start() + 1
+        m = pattern.search(text, pos, end)
+    return found
 
 
 def _foreign_in_context(
