@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -350,7 +351,6 @@ def _fixture_texts() -> list[str]:
 
 def test_the_first_doubled_word_is_where_the_word_s_own_pattern_finds_it() -> None:
     import random
-    import re
 
     from cleanpipe.stages.translation import _ODD_SPACE, _Doubled
 
@@ -385,17 +385,57 @@ def test_the_first_doubled_word_is_where_the_word_s_own_pattern_finds_it() -> No
     assert checked > 1000 and found > 50
 
 
-def test_the_spans_holding_a_match_are_those_whose_own_search_finds_one() -> None:
-    import re
+def test_the_spans_holding_a_glued_token_anchor_are_those_whose_own_search_finds_one() -> None:
+    from cleanpipe.stages.translation import GLUED_ANCHOR_RE, _anchored_spans
 
-    from cleanpipe.stages.translation import GLUED_ANCHOR_RE, _spans_with
-
-    texts = _fixture_texts() + ["", "aBc", "x\n\nyZz wOrd\n\n  \n\nno", "aB\n\ncD\n\neFg"]
-    crossing = re.compile(r"o\s+n|[a-z][A-Z][a-z]")  # may run across a gap between spans
+    texts = _fixture_texts() + [
+        "", "aBc", "x\n\nyZz wOrd\n\n  \n\nno", "aB\n\ncD\n\neFg", "aBcDeF gHi\njKl",
+        "wordWord\nmoreWords here", "éÉé àÀ", "abC\ndef", "xY\nzab"]
     for text in texts:
         spans = paragraph_spans(text)
-        for pattern in (GLUED_ANCHOR_RE, crossing):
-            assert _spans_with(pattern, text, spans) == [
-                (a, b) for a, b in spans if pattern.search(text[a:b])]
-        assert _spans_with(GLUED_ANCHOR_RE, text, spans[1::2]) == [
-            (a, b) for a, b in spans[1::2] if GLUED_ANCHOR_RE.search(text[a:b])]
+        lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+        # paragraphs, every other one (letters between spans), lines, and word halves
+        halves = [(a, a + (b - a) // 2) for a, b in lines if b - a > 1]
+        for chosen in (spans, spans[1::2], lines, halves):
+            assert _anchored_spans(text, chosen) == [
+                (a, b) for a, b in chosen if GLUED_ANCHOR_RE.search(text[a:b])], text[:60]
+
+
+@pytest.mark.parametrize("line", [
+    "Powered by Google Translate", "POWERED BY   translator", "google translate", "Select Language",
+    "select\tlanguage", "Translate", "Translate this page", "translate this site", "Translate »",
+    "Original text", "Rate this translation", "Contribute a better translation", "Show original",
+    "Traduire", "Übersetzen", "Seite übersetzen", "Sprache wählen", "SPRACHE AUSWÄHLEN",
+    "Choisir la langue", "Seleccionar idioma", "Traducir",
+    "This page was automatically translated", "the article has been machine-translated",
+    "The story is auto translated", "This version were machine translated",
+    "automatically translated by", "machine-translated from", "Machine translated using",
+    "translated automatically", "translated by a machine", "Translated by machine",
+    "translated by Google Translate", "translation powered by DeepL", "Translation provided by "
+    "Bing", "translated with Microsoft Translator", "translated by Yandex",
+    "maschinell übersetzt", "Automatisch übersetzt", "Traduit automatiquement",
+    "traducción automática", "Traducido automáticamente", "tradotto automaticamente",
+    "TRADUZIONE AUTOMATICA",
+])
+def test_every_widget_line_or_mt_notice_holds_the_words_its_scan_is_gated_on(line: str) -> None:
+    from cleanpipe.stages.translation import (
+        _MT_STATEMENT_NEEDS,
+        _WIDGET_NEEDS,
+        MT_STATEMENT_RE,
+        WIDGET_LINE_RE,
+        _holds_any,
+    )
+
+    text = f"Some words before.\n{line}\nAnd after it."
+    found = [(m, _WIDGET_NEEDS) for m in WIDGET_LINE_RE.finditer(text)] + [
+        (m, _MT_STATEMENT_NEEDS) for m in MT_STATEMENT_RE.finditer(text)]
+    assert found, line  # (each line is one that a scan finds)
+    for m, needs in found:
+        assert _holds_any(m.group().lower(), needs), (line, m.group())
+
+
+def test_a_widget_line_is_found_where_re_folds_a_character_to_the_needed_word() -> None:
+    # "ſ" (long s) matches "s" when ignoring case, but lower() keeps it
+    report = translation_signals("Nothing to see in this language here.\n\u017fhow original\n",
+                                 None)
+    assert report.counts.get("widget_residue") == 1

@@ -338,6 +338,8 @@ _LO = "a-zß-öø-ÿ"
 _UP = "A-ZÀ-ÖØ-Þ"
 GLUED_TOKEN_RE = re.compile(rf"\b(?P<a>[{_LO}]{{2,}})(?P<b>[{_UP}][{_LO}]{{2,}})\b")
 GLUED_ANCHOR_RE = re.compile(rf"[{_LO}][{_UP}][{_LO}]")
+# the capital of a GLUED_ANCHOR_RE match, found first (see _anchored_spans)
+GLUED_CAPITAL_RE = re.compile(rf"[{_UP}](?<=[{_LO}][{_UP}])(?=[{_LO}])")
 MISSING_SPACE_RE = re.compile(rf"[.!?](?P<b>[{_UP}][{_LO}]{{2,}})\b")
 _TOKEN_STRIP = ".,;:!?\"'()[]{}«»“”‘’„…*/-–—"
 DOUBLED_RE = re.compile(r"\b(?P<w>[^\W\d_]{2,})\s+(?P=w)\b", re.I)
@@ -437,9 +439,27 @@ MT_STATEMENT_RE = re.compile(
     re.I,
 )
 _MT_STATEMENT_MAX_LINE = 250
-#: A literal (lower case) that every match of MT_STATEMENT_RE holds, ignoring case.
-_MT_STATEMENT_WORDS = ("translat", "übersetzt", "traduit", "traducción", "traducido",
-                       "tradotto", "traduzione")
+#: Words (lower case) that every match of WIDGET_LINE_RE holds all of, for one of
+#: these tuples, ignoring case; the same for MT_STATEMENT_RE.
+_WIDGET_NEEDS = (
+    ("translat",), ("select", "language"), ("original text",), ("show original",),
+    ("traduire",), ("übersetzen",), ("sprache ", "wählen"), ("choisir la langue",),
+    ("seleccionar idioma",), ("traducir",),
+)
+_MT_STATEMENT_NEEDS = (
+    ("translated", "auto"), ("translated", "machine"), ("translat", "google"),
+    ("translat", "deepl"), ("translat", "bing"), ("translat", "microsoft translator"),
+    ("translat", "yandex"), (" übersetzt",), ("traduit automatiquement",),
+    ("traducción automática",), ("traducido automáticamente",),
+    ("tradotto automaticamente",), ("traduzione automatica",),
+)
+
+
+def _holds_any(low: str, needs: tuple[tuple[str, ...], ...]) -> bool:
+    """True when ``low`` holds every word of one of ``needs``."""
+    return any(all(w in low for w in need) for need in needs)
+
+
 #: Characters that re's IGNORECASE matches to an ASCII letter although their lower()
 #: is not that letter (dotless and dotted i, long s, Kelvin sign): a text holding one
 #: is scanned whatever its literals.
@@ -957,7 +977,7 @@ def _lexical_signals(
     target = _large_table(lang)
     have_target = bool(target)
     # glued tokens where a link was dropped (wordWord), outside code-like paragraphs
-    for a, b in _spans_with(GLUED_ANCHOR_RE, clean, spans):
+    for a, b in _anchored_spans(clean, spans):
         para = clean[a:b]
         if CODEY_RE.search(para):
             continue
@@ -1050,32 +1070,33 @@ class _Doubled:
         return best
 
 
-def _spans_with(pattern: re.Pattern[str], text: str,
-                spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The spans (ascending, apart) in which a search of ``text[a:b]`` for ``pattern``
-    finds something, from one scan of ``text`` rather than a search per span.
+def _anchored_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans (ascending, apart) in which a search of ``text[a:b]`` for
+    ``GLUED_ANCHOR_RE`` finds something, from one scan of ``text`` rather than a search
+    per span.
 
-    Exact for a pattern that looks at no character around its match; cheap when it
-    matches no white space either (``GLUED_ANCHOR_RE``), since paragraphs are apart by
-    white space: a match is then inside one span and ends there.
+    The scan looks for the capital in the middle of an anchor (``GLUED_CAPITAL_RE``):
+    capitals are rare, where a scan for the whole anchor stopped at every lowercase
+    letter (2.5x slower). A capital whose two neighbours are inside a span is an anchor
+    of that span; one at a span's edge sends that span to a search of its own.
     """
     found: list[tuple[int, int]] = []
     if not spans:
         return found
     starts = [a for a, _ in spans]
     end = spans[-1][1]
-    m = pattern.search(text, spans[0][0], end)
+    m = GLUED_CAPITAL_RE.search(text, spans[0][0], end)
     while m is not None:
-        i = bisect.bisect_right(starts, m.start()) - 1
+        k = m.start()
+        i = bisect.bisect_right(starts, k) - 1
         a, b = spans[i]
-        if m.start() < b:
-            # a match running past the span's end is not the span's: search it alone
-            if m.end() <= b or pattern.search(text[a:b]):
+        if k < b:
+            if a < k < b - 1 or GLUED_ANCHOR_RE.search(text[a:b]):
                 found.append((a, b))
             pos = b
-        else:  # a match between spans
-            pos = m.start() + 1
-        m = pattern.search(text, pos, end)
+        else:  # a capital between spans
+            pos = k + 1
+        m = GLUED_CAPITAL_RE.search(text, pos, end)
     return found
 
 
@@ -1157,13 +1178,14 @@ def _widget_signals(
     if not any(a in low for a in _TEXT_ANCHORS):
         m_iter: list = []
     else:
-        for m in WIDGET_LINE_RE.finditer(text):
-            hits.add("widget_residue", text, m.start(), m.end(), ctx=0)
-        # every statement holds one of _MT_STATEMENT_WORDS; the scan costs ~0.6 ms
+        # each scan costs ~1 ms on a long text: it is run where the words its every
+        # match holds are in the text (or a character re folds to ASCII is)
+        folds = not text.isascii() and any(ch in text for ch in _FOLDS_TO_ASCII)
+        if folds or _holds_any(low, _WIDGET_NEEDS):
+            for m in WIDGET_LINE_RE.finditer(text):
+                hits.add("widget_residue", text, m.start(), m.end(), ctx=0)
         m_iter = (list(MT_STATEMENT_RE.finditer(text))
-                  if any(w in low for w in _MT_STATEMENT_WORDS)
-                  or (not text.isascii() and any(ch in text for ch in _FOLDS_TO_ASCII))
-                  else [])
+                  if folds or _holds_any(low, _MT_STATEMENT_NEEDS) else [])
     for m in m_iter:
         # only a short line (a notice), not an article discussing machine translation
         ls = text.rfind("\n", 0, m.start()) + 1
