@@ -441,3 +441,37 @@ def test_a_widget_line_is_found_where_re_folds_a_character_to_the_needed_word() 
     report = translation_signals("Nothing to see in this language here.\n\u017fhow original\n",
                                  None)
     assert report.counts.get("widget_residue") == 1
+
+
+def _crafted_texts() -> list[str]:
+    return _fixture_texts() + [
+        "", "a ; b :\nc !\u00a0? d ?", " :", "x : ", "a ::: b ;; c ; ", "f(x) => {a::b} && c // d",
+        "///  :::: &&& =>=> [a](b) `x` $y \\z |w|", '"q" “r” „s“ «t» »u« no quotes\n\nhere "x',
+        "«\n\n»\n\n\"", "12\u202f345 and 6\u00a0789", "x\n\n\n\ny"]
+
+
+def test_code_characters_and_spaced_punctuation_are_found_as_their_patterns_find_them() -> None:
+    from cleanpipe.stages.translation import (
+        _CODE_CHARS_RE,
+        PUNCT_AFTER_SPACE_RE,
+        SPACE_BEFORE_PUNCT_RE,
+        _code_counts,
+    )
+
+    for text in _crafted_texts():
+        assert [(m.start() - 1, m.end()) for m in PUNCT_AFTER_SPACE_RE.finditer(text)] == [
+            m.span() for m in SPACE_BEFORE_PUNCT_RE.finditer(text)]
+        spans = paragraph_spans(text)
+        assert _code_counts(text, spans) == [
+            len(_CODE_CHARS_RE.findall(text[a:b])) for a, b in spans]
+
+
+def test_the_paragraphs_holding_a_quote_are_found_by_one_scan() -> None:
+    from cleanpipe.stages.translation import _QUOTE_CHAR_RE, _spans_holding
+
+    for text in _crafted_texts():
+        spans = paragraph_spans(text)
+        lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+        for chosen in (spans, spans[1::2], lines, lines[::3]):
+            assert _spans_holding(_QUOTE_CHAR_RE, text, chosen) == [
+                (a, b) for a, b in chosen if any(q in text[a:b] for q in '"“”„«»')]

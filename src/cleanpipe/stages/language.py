@@ -354,7 +354,8 @@ def paragraph_languages(paragraphs: Sequence[str], doc_lang: str | None,
         sample = paragraphs[i][: settings.paragraph_sample_chars]
         if common and doc_lang:
             tokens = sample.lower().split()
-            known = sum(map(common.__contains__, [t.strip(_TOKEN_STRIP) for t in tokens]))
+            known = sum(map(common.__contains__,
+                            map(str.strip, tokens, itertools.repeat(_TOKEN_STRIP))))
             share = known / max(1, len(tokens))
             if share >= settings.stopword_skip_ratio:
                 out[i] = (doc_lang, 1.0)

@@ -324,6 +324,9 @@ FRAGMENT_RE = re.compile(
     re.M,
 )
 SPACE_BEFORE_PUNCT_RE = re.compile(rf"[ {_ODD_SPACE}][:;!?](?=\s|$)", re.M)
+# its matches' punctuation marks: rarer than the spaces, where a scan for the pattern
+# stopped (the same places, one character on)
+PUNCT_AFTER_SPACE_RE = re.compile(rf"[:;!?](?<=[ {_ODD_SPACE}][:;!?])(?=\s|$)", re.M)
 GUILLEMETS_RE = re.compile(
     r"«[^«»\n]{1,400}»|»[^«»\n]{1,400}«"
 )  # a quoted span, not a "more »" arrow
@@ -588,6 +591,11 @@ class _Hits:
 
 
 _CODE_CHARS_RE = re.compile(r"[{}();=<>\[\]|`$\\]|//|=>|::|&&")
+# _CODE_CHARS_RE's matches, as two patterns that re scans fast (each begins with a
+# character set; the alternation did not): their characters differ, so no match of
+# one overlaps one of the other, and "=>" matched "=" ("=" is in the set)
+_CODE_CHAR_RE = re.compile(r"[{}();=<>\[\]|`$\\]")
+_CODE_PAIR_RE = re.compile(r"//|::|&&")
 
 
 _CODE_LINE_RE = re.compile(r"[={}<>;\[\]]|\w\(|\):")
@@ -781,6 +789,26 @@ def _quote_table(lang: str | None) -> tuple[dict[str, str], frozenset[str]]:
 _QUOTE_CHAR_RE = re.compile('["“”„«»]')
 
 
+def _spans_holding(char: re.Pattern[str], text: str,
+                   spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans (ascending, apart) of ``text`` holding a match of ``char``, a pattern
+    of one character that looks at no other, from one scan of ``text``."""
+    found: list[tuple[int, int]] = []
+    if not spans:
+        return found
+    starts = [a for a, _ in spans]
+    end = spans[-1][1]
+    m = char.search(text, spans[0][0], end)
+    while m is not None:
+        k = m.start()
+        a, b = spans[bisect.bisect_right(starts, k) - 1]
+        if k < b:
+            found.append((a, b))
+            k = b - 1
+        m = char.search(text, k + 1, end)
+    return found
+
+
 def _quote_signals(
     text: str, spans: Sequence[tuple[int, int]], lang: str | None, hits: _Hits
 ) -> None:
@@ -800,12 +828,10 @@ def _quote_signals(
             i,
         )
     spaced_ok = lang in _SPACE_BEFORE_PUNCT_LANGS  # French puts (nb)spaces inside « »
-    for a, b in spans:
+    for a, b in _spans_holding(_QUOTE_CHAR_RE, text, spans):
         stack: list[str] = []
         n_straight_para = 0
         para = text[a:b]
-        if not any(q in para for q in '"“”„«»'):
-            continue
         for m in _QUOTE_CHAR_RE.finditer(para):
             k = m.start()
             ch = para[k]
@@ -875,15 +901,15 @@ def _convention_signals(text: str, lang: str | None, hits: _Hits) -> None:
     if lang is None:
         return
     if lang not in _SPACE_BEFORE_PUNCT_LANGS and lang not in _NO_SPACE_LANGS:
-        for m in SPACE_BEFORE_PUNCT_RE.finditer(text):
-            i = m.start()
+        for m in PUNCT_AFTER_SPACE_RE.finditer(text):
+            i = m.start() - 1
             if i >= 2 and text[i - 1].isalpha() and text[i - 2].isalpha():
                 sid = (
                     "foreign_punct_spacing"
                     if text[i] in _ODD_SPACE
                     else "foreign_punct_spacing_ascii"
                 )
-                hits.add(sid, text, m.start(), m.end())
+                hits.add(sid, text, i, m.end())
     if lang not in _GUILLEMET_LANGS and "«" in text:
         for m in GUILLEMETS_RE.finditer(text):
             hits.add("foreign_quotes", text, m.start(), m.end())
@@ -895,7 +921,8 @@ def _convention_signals(text: str, lang: str | None, hits: _Hits) -> None:
             i = m.start()
             if i and text[i - 1].isdigit() and _DIGITS_BEFORE_RE.search(text, max(0, i - 5), i):
                 hits.add("foreign_number_format", text, i - 1, m.end())
-        for m in ODD_THOUSANDS_RE.finditer(text):
+        odd = not text.isascii() and any(ch in text for ch in _ODD_SPACE)
+        for m in ODD_THOUSANDS_RE.finditer(text) if odd else ():
             i = m.start()
             if i and text[i - 1].isdigit() and _DIGITS_BEFORE_RE.search(text, max(0, i - 5), i):
                 hits.add("foreign_number_format", text, i - 1, m.end())
@@ -1220,7 +1247,9 @@ def _code_counts(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
     if not spans:
         return counts
     starts = [a for a, _ in spans]
-    for m in _CODE_CHARS_RE.finditer(text, spans[0][0], spans[-1][1]):
+    a, b = spans[0][0], spans[-1][1]
+    for m in itertools.chain(_CODE_CHAR_RE.finditer(text, a, b),
+                             _CODE_PAIR_RE.finditer(text, a, b)):
         i = bisect.bisect_right(starts, m.start()) - 1
         if i >= 0 and m.end() <= spans[i][1]:
             counts[i] += 1
