@@ -475,3 +475,18 @@ def test_the_paragraphs_holding_a_quote_are_found_by_one_scan() -> None:
         for chosen in (spans, spans[1::2], lines, lines[::3]):
             assert _spans_holding(_QUOTE_CHAR_RE, text, chosen) == [
                 (a, b) for a, b in chosen if any(q in text[a:b] for q in '"“”„«»')]
+
+
+def test_the_reporting_inversion_pattern_finds_what_a_plain_alternation_finds() -> None:
+    from cleanpipe.stages.translation import _INVERSION_RE, _INVERSION_VERBS_EN
+
+    plain = re.compile(
+        rf"[,”\"]\s+(?P<v>{_INVERSION_VERBS_EN})\s+(?:(?P<pro>he|she|they)\s+(?:the|a|an)\s|"
+        r"(?:the|a|an|his|her|their|its|this|our|one)\s+[a-z])")
+    verbs = _INVERSION_VERBS_EN.split("|")
+    texts = _fixture_texts() + [" ".join(
+        f", {v} he the x. ” {v} the minister, {v}  a b, {v}ed the c, re{v} the d" for v in verbs)]
+    for text in texts:
+        assert [(m.span(), m.group("v"), m.group("pro")) for m in _INVERSION_RE.finditer(text)] == [
+            (m.span(), m.group("v"), m.group("pro")) for m in plain.finditer(text)]
+    assert len(_INVERSION_RE.findall(texts[-1])) >= 2 * len(verbs)

@@ -1167,8 +1167,11 @@ def _foreign_in_context(
                 hits.add("foreign_words", text, a + i, a + i + len(w), ctx=20)
 
 
+# the verbs factored by common prefixes (as _caps_re): re tries a few branches after
+# each comma, not fifty. The same matches: a verb is followed by white space, so at
+# most one verb fits a place.
 _INVERSION_RE = re.compile(
-    rf"[,”\"]\s+(?P<v>{_INVERSION_VERBS_EN})\s+(?:(?P<pro>he|she|they)\s+(?:the|a|an)\s|(?:the|a|an|his|her|their|its|this|our|one)\s+[a-z])"
+    rf"[,”\"]\s+(?P<v>{_trie(_INVERSION_VERBS_EN.split('|'))})\s+(?:(?P<pro>he|she|they)\s+(?:the|a|an)\s|(?:the|a|an|his|her|their|its|this|our|one)\s+[a-z])"
 )
 # "he said the official.": the hit is group v, from the verb on; the pattern opens with the
 # literal "he " (then checks "he"/"she" is a word) so the search jumps from one to the next
