@@ -789,24 +789,33 @@ def _quote_table(lang: str | None) -> tuple[dict[str, str], frozenset[str]]:
 _QUOTE_CHAR_RE = re.compile('["“”„«»]')
 
 
-def _spans_holding(char: re.Pattern[str], text: str,
-                   spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The spans (ascending, apart) of ``text`` holding a match of ``char``, a pattern
-    of one character that looks at no other, from one scan of ``text``."""
-    found: list[tuple[int, int]] = []
+def _first_matches(pattern: re.Pattern[str], text: str,
+                   spans: Sequence[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """``(a, b, k)`` for each span ``(a, b)`` (ascending, apart) of ``text`` holding a
+    match of ``pattern``, ``k`` where its first match starts; from one scan of ``text``,
+    not a search per span. ``pattern`` matches one character (lookarounds aside), so a
+    match lies inside a span or between spans."""
+    found: list[tuple[int, int, int]] = []
     if not spans:
         return found
     starts = [a for a, _ in spans]
     end = spans[-1][1]
-    m = char.search(text, spans[0][0], end)
+    m = pattern.search(text, spans[0][0], end)
     while m is not None:
         k = m.start()
         a, b = spans[bisect.bisect_right(starts, k) - 1]
         if k < b:
-            found.append((a, b))
-            k = b - 1
-        m = char.search(text, k + 1, end)
+            found.append((a, b, k))
+            k = b - 1  # on to the next span
+        m = pattern.search(text, k + 1, end)
     return found
+
+
+def _spans_holding(char: re.Pattern[str], text: str,
+                   spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans (ascending, apart) of ``text`` holding a match of ``char``, a pattern
+    of one character that looks at no other, from one scan of ``text``."""
+    return [(a, b) for a, b, _ in _first_matches(char, text, spans)]
 
 
 def _quote_signals(
@@ -1107,24 +1116,8 @@ def _anchored_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[i
     letter (2.5x slower). A capital whose two neighbours are inside a span is an anchor
     of that span; one at a span's edge sends that span to a search of its own.
     """
-    found: list[tuple[int, int]] = []
-    if not spans:
-        return found
-    starts = [a for a, _ in spans]
-    end = spans[-1][1]
-    m = GLUED_CAPITAL_RE.search(text, spans[0][0], end)
-    while m is not None:
-        k = m.start()
-        i = bisect.bisect_right(starts, k) - 1
-        a, b = spans[i]
-        if k < b:
-            if a < k < b - 1 or GLUED_ANCHOR_RE.search(text[a:b]):
-                found.append((a, b))
-            pos = b
-        else:  # a capital between spans
-            pos = k + 1
-        m = GLUED_CAPITAL_RE.search(text, pos, end)
-    return found
+    return [(a, b) for a, b, k in _first_matches(GLUED_CAPITAL_RE, text, spans)
+            if a < k < b - 1 or GLUED_ANCHOR_RE.search(text[a:b])]
 
 
 def _foreign_in_context(
