@@ -11,6 +11,7 @@ import pytest
 from cleanpipe import load_rules
 from cleanpipe.bench.data import Page
 from cleanpipe.bench.runner import (
+    batch_pass,
     language_section,
     score_words,
     warm_up,
@@ -95,6 +96,25 @@ def test_warm_up_runs_a_copy_and_leaves_the_measured_pipeline_cold() -> None:
     assert chrome._matchers == {}
     assert pipe.process(dumps[0][1].encode("utf-8"))["text"]
     assert chrome._matchers
+
+
+def test_batch_pass_times_every_dump_through_a_copy() -> None:
+    """The text-path figure: one timed extraction per dump, in order, from a copy of the
+    pipeline (the given one stays cold), with the text the pipeline itself gives."""
+    from cleanpipe import Pipeline
+
+    root = Path(__file__).resolve().parents[2] / "fixtures" / "dumps"
+    dumps = [(page(p.stem, "", "article"), p.read_text(encoding="utf-8"))
+             for p in sorted(root.glob("*.txt"))]
+    pipe = Pipeline.from_rules()
+    runs = batch_pass(pipe, dumps)
+    chrome = next(stage for stage in pipe.stages if stage.name == "chrome")
+    assert chrome._matchers == {}
+    assert len(runs) == len(dumps) >= 2
+    assert all(run.seconds > 0 and run.error is None for run in runs)
+    fresh = Pipeline.from_rules()
+    assert [run.text for run in runs] == [
+        fresh.process(dump.encode("utf-8"))["text"] for _, dump in dumps]
 
 
 def test_html_warm_up_runs_fresh_copies_of_every_system_over_a_spread() -> None:
