@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from cleanpipe.stages.language import (
     identify,
     paragraph_spans,
 )
-from conftest import FIXTURES, SEED
+from conftest import FIXTURES, PAGES, SEED
 
 LANG = FIXTURES / "language"
 ENGLISH = (LANG / "native-en-news.html").read_text(encoding="utf-8")
@@ -97,18 +98,33 @@ def test_backend_typo_in_yaml_is_caught(tmp_path: Path) -> None:
         info.value)
 
 
+def _samples(pipeline: Pipeline) -> list[str]:
+    """Texts of every length and script the detector meets, and some it should not."""
+    texts = [pipeline.process(page)["text"] for page in (ENGLISH, FRENCH)]
+    texts += [path.read_text(encoding="utf-8")
+              for path in sorted((FIXTURES / "dumps").glob("*.txt"))]
+    texts += [SEED.read_text(encoding="utf-8"),
+              (PAGES / "html-elements-reference.txt").read_text(encoding="utf-8")]
+    samples = [t[a:b] for t in texts for a, b in paragraph_spans(t)]
+    samples += [t[i:i + n] for t in texts for i in (0, len(t) // 3) for n in (400, 250, 70)]
+    rng = random.Random(7)
+    letters = ("abcdefghijklmnopqrstuvwxyz     ÄÖÜäöüßéèçñ日本語の中文한국어Привет мир"
+               "مرحباשלוםनमस्ते😀🇫🇷\u0301\n\t.,!?0123456789")
+    samples += ["".join(rng.choice(letters) for _ in range(rng.randrange(400)))
+                for _ in range(600)]
+    samples += [bytes(rng.randrange(256) for _ in range(rng.randrange(300))).decode("latin-1")
+                for _ in range(200)]
+    samples += ["", "x", "ab", "abc", "abcd", "abcde", "é", "日", "😀", "\ud800", "\x00",
+                "ÉTÉ À PARIS", "12 34", "ÿ" * 200, "the " * 100]
+    return samples
+
+
 def test_py3langid_backend_gives_the_model_s_own_numbers_bit_for_bit(
         pipeline: Pipeline) -> None:
     # the backend scores on float32 rows converted once; py3langid converts per call
     backend = get_backend("py3langid")
     ident = backend._ident  # type: ignore[attr-defined]
-    texts = [pipeline.process(page)["text"] for page in (ENGLISH, FRENCH)]
-    texts += [(FIXTURES / "dumps" / name).read_text(encoding="utf-8")
-              for name in ("forum-thread.txt", "review-with-spec-table.txt")]
-    texts.append(SEED.read_text(encoding="utf-8"))
-    samples = [t[a:b] for t in texts for a, b in paragraph_spans(t)]
-    samples += [t[:400] for t in texts] + ["", "x", "ÉTÉ À PARIS", "12 34"]
-    for sample in samples:
+    for sample in _samples(pipeline):
         lang, prob = ident.classify(sample)
         assert backend.classify(sample) == (lang, float(prob))  # type: ignore[attr-defined]
 
