@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import array
 import logging
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ import pytest
 from cleanpipe import Pipeline, RulesError, load_rules
 from cleanpipe.stages.language import (
     LanguageSettings,
+    Py3langidBackend,
+    _NgramWalk,
     declared_language,
     get_backend,
     identify,
@@ -121,12 +125,103 @@ def _samples(pipeline: Pipeline) -> list[str]:
 
 def test_py3langid_backend_gives_the_model_s_own_numbers_bit_for_bit(
         pipeline: Pipeline) -> None:
-    # the backend scores on float32 rows converted once; py3langid converts per call
+    # the backend scores on float32 rows converted once, py3langid converts per call; the
+    # backend walks a text's n-grams in numpy (the sum follows their first occurrence)
     backend = get_backend("py3langid")
     ident = backend._ident  # type: ignore[attr-defined]
-    for sample in _samples(pipeline):
+    assert backend._walk is not None  # type: ignore[attr-defined]  # the model is known
+    samples = _samples(pipeline)
+    walked = [s for s in samples if len(ident._encode(s)) >= _NgramWalk.MIN_BYTES]
+    assert len(walked) > 500 and len(samples) - len(walked) > 100
+    for sample in samples:
         lang, prob = ident.classify(sample)
         assert backend.classify(sample) == (lang, float(prob))  # type: ignore[attr-defined]
+
+
+def test_the_vectorised_walk_finds_py3langid_s_states_and_counts_at_every_length(
+        pipeline: Pipeline) -> None:
+    from py3langid.langid import visit_counts
+
+    ident = get_backend("py3langid")._ident  # type: ignore[attr-defined]
+    walk = get_backend("py3langid")._walk  # type: ignore[attr-defined]
+    nextmove, rowbase, output = ident.tk_nextmove, ident._rowbase, ident.tk_output
+    for sample in _samples(pipeline):
+        data = ident._encode(sample)
+        state, states = 0, []
+        for byte in data:
+            state = nextmove[rowbase[state] + byte]
+            states.append(state)
+        assert walk.states(data).tolist() == states
+        visits = visit_counts(nextmove, rowbase, output, data)
+        found = walk.features(data)
+        if visits is None:
+            assert found is None
+        else:
+            assert found is not None and found[1].dtype.name == "float32"
+            features = [output[s] for s in states if output[s] >= 0]
+            assert found[0].tolist() == list(visits) == list(dict.fromkeys(features))
+            assert found[1].tolist() == list(visits.values())
+
+
+def _trie_depth(nextmove: Sequence[int], row: Sequence[int]) -> int | None:
+    """The length of the longest n-gram of the Aho-Corasick automaton ``nextmove`` (state
+    ``s`` reads byte ``b`` into ``nextmove[row[s] * 256 + b]``), or ``None`` if it is not
+    one: every state is a trie node reached from the start, and a move that is not a trie
+    edge goes where the state's failure link (its longest proper suffix in the trie)
+    moves on that byte, to the start from the start."""
+    import numpy as np
+
+    moves = np.frombuffer(nextmove, dtype=np.uint32).reshape(-1, 256)  # type: ignore[call-overload]
+    rows = np.asarray(row, dtype=np.intp)
+    depth = np.full(len(rows), -1, dtype=np.intp)
+    fail = np.zeros(len(rows), dtype=np.intp)
+    depth[0], level, d = 0, np.zeros(1, dtype=np.intp), 0
+    while len(level):
+        to = moves[rows[level]].ravel()  # the moves of the states d bytes deep
+        fresh = np.flatnonzero(depth[to] < 0)
+        nodes, first = np.unique(to[fresh], return_index=True)
+        edge = np.zeros(len(to), dtype=bool)
+        edge[fresh[first]] = True  # a new state is the child of the first move to it
+        other = (moves[rows[fail[level]]].ravel() if d else np.zeros_like(to))
+        if not np.array_equal(to[~edge], other[~edge]):
+            return None
+        parent, byte = level[fresh[first] // 256], fresh[first] % 256
+        fail[nodes] = moves[rows[fail[parent]], byte] if d else 0
+        depth[nodes] = d + 1
+        level, d = nodes, d + 1
+    return d - 1 if (depth >= 0).all() else None
+
+
+def test_py3langid_s_tokenizer_is_the_automaton_the_walk_relies_on() -> None:
+    """The vectorised walk is right only if the tokenizer's state depends on the last
+    ``depth`` bytes alone; this proves it for the installed model (if py3langid ships
+    another, its fingerprint will not be known and texts are walked byte by byte)."""
+    import zlib
+
+    ident = get_backend("py3langid")._ident  # type: ignore[attr-defined]
+    depth = _trie_depth(ident.tk_nextmove, ident.tk_row)
+    assert depth == get_backend("py3langid")._walk.depth == 6  # type: ignore[attr-defined]
+    crc = 0
+    for table in (ident.tk_nextmove, ident.tk_row, ident.tk_output):
+        crc = zlib.crc32(table, crc)
+    assert _NgramWalk.KNOWN[crc] == depth
+    # the check catches a tokenizer that is not one: a move sent elsewhere
+    broken = array.array("I", ident.tk_nextmove)
+    broken[ident._rowbase[5] + ord("e")] = 7
+    assert _trie_depth(broken, ident.tk_row) is None
+
+
+def test_py3langid_backend_without_the_walk_or_the_fast_path_gives_the_same_numbers(
+        pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_NgramWalk, "KNOWN", {})  # tables not recognised: byte by byte
+    plain = Py3langidBackend()
+    assert plain._walk is None  # type: ignore[attr-defined]
+    fallback = Py3langidBackend()
+    fallback._fast = False  # type: ignore[attr-defined]  # py3langid's own classify
+    ident = get_backend("py3langid")._ident  # type: ignore[attr-defined]
+    for sample in _samples(pipeline)[::7]:
+        lang, prob = ident.classify(sample)
+        assert plain.classify(sample) == fallback.classify(sample) == (lang, float(prob))
 
 
 def test_a_language_wordfreq_answers_with_a_relative_logs_nothing(

@@ -123,8 +123,10 @@ class Py3langidBackend:
     to float32 on every call, which cost more than the rest of the call. Here each row is
     converted once, when a text first uses it, into a float32 table whose untouched rows
     are never written (so take no memory), and the call is py3langid's ``classify`` on
-    those rows: the same numbers, bit for bit (a test holds the two together). A model
-    or version this does not know is called as it is.
+    those rows: the same numbers, bit for bit (a test holds the two together). The walk
+    over a text's bytes that finds its n-grams is done in numpy (:class:`_NgramWalk`),
+    which finds the same n-grams in the same order. A model or version this does not
+    know is called as it is.
     """
 
     name = "py3langid"
@@ -153,19 +155,19 @@ class Py3langidBackend:
             # being cold after the other stages)
             ident._rowbase = _int_array(ident._rowbase)
             ident.tk_output = _int_array(ident.tk_output)
+            self._walk: _NgramWalk | None = _NgramWalk.of(ident)
 
     def classify(self, text: str) -> tuple[str, float]:
         """``LanguageIdentifier.classify`` with ``norm_probs``, on float32 rows."""
         if not self._fast:
             lang, prob = self._ident.classify(text)
             return lang, float(prob)
-        np, visit_counts = self._np, self._visit_counts
+        np = self._np
         ident: Any = self._ident
         data = ident._encode(text)
-        visits = visit_counts(ident.tk_nextmove, ident._rowbase, ident.tk_output, data)
-        if visits:
-            idx = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
-            counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
+        found = self._features(data)
+        if found is not None:
+            idx, counts = found
             new = idx[~self._done[idx]]
             if len(new):
                 self._rows[new] = ident.nb_ptc[new]
@@ -182,11 +184,107 @@ class Py3langidBackend:
         best = int(scores.argmax())
         return ident.nb_classes[best], float(scores[best])
 
+    def _features(self, data: bytes) -> tuple[Any, Any] | None:
+        """The model's features in ``data`` and their counts, in order of first
+        occurrence (py3langid's ``visit_counts`` order, which its sum follows), or
+        ``None``. A text long enough is walked by :class:`_NgramWalk`, a short one byte
+        by byte, where the numpy calls would cost more than the Python loop."""
+        if self._walk is not None and len(data) >= _NgramWalk.MIN_BYTES:
+            return self._walk.features(data)
+        np = self._np
+        ident: Any = self._ident
+        visits = self._visit_counts(ident.tk_nextmove, ident._rowbase, ident.tk_output, data)
+        if not visits:
+            return None
+        return (np.fromiter(visits.keys(), dtype=np.intp, count=len(visits)),
+                np.fromiter(visits.values(), dtype=np.float32, count=len(visits)))
+
     def detect(self, text: str) -> tuple[str, float]:
         if not _LETTER.search(text):
             return UNDETERMINED, 0.0
         lang, prob = self.classify(text)
         return primary_subtag(lang) or UNDETERMINED, float(prob)
+
+
+class _NgramWalk:
+    """py3langid's tokenizer walk over a whole text at once, in numpy.
+
+    The tokenizer is an Aho-Corasick automaton over the model's byte n-grams: its state
+    after a byte is the longest start of an n-gram that the text so far ends with, so it
+    depends only on the last ``depth`` bytes (the length of the longest n-gram). The
+    states at all positions are then ``depth`` table lookups over all positions at once
+    from the start state, instead of one Python step per byte. That holds for the
+    tables it was proven on (a test checks the automaton, and a fingerprint recognises
+    them); others are walked byte by byte.
+    """
+
+    # crc32 of the tables (tk_nextmove, tk_row, tk_output as machine ints) whose
+    # automaton was checked -> length of its longest n-gram (py3langid 0.4.0's model)
+    KNOWN: dict[int, int] = {0x181651D6: 6}
+    # shorter texts are walked byte by byte: at about 60 bytes both walks cost the same
+    MIN_BYTES = 64
+    PAD = 0xFF  # a byte outside UTF-8 that leads from the start state to itself
+
+    def __init__(self, ident: Any, depth: int) -> None:
+        import numpy as np
+
+        self._np, self.depth = np, depth
+        moves = np.frombuffer(ident.tk_nextmove, dtype=np.uint32)
+        rowbase = np.asarray(ident._rowbase, dtype=np.intp)
+        self._moves, self._rowbase = moves, rowbase
+        self._output = np.asarray(ident.tk_output, dtype=np.intp)
+        # the state after any two bytes from the start, looked up by their big-endian pair
+        after_one = moves[rowbase[0] + np.arange(256)]
+        self._pairs = moves[(rowbase[after_one][:, None] + np.arange(256)).ravel()]
+        # a text is walked behind depth-1 pad bytes, so every position has a full window
+        self._pad = bytes([self.PAD]) * (depth - 1)
+
+    @classmethod
+    def of(cls, ident: Any) -> _NgramWalk | None:
+        """The walk for ``ident``'s tokenizer, or ``None`` if its tables are not known."""
+        import zlib
+
+        try:
+            crc = 0
+            for table in (ident.tk_nextmove, ident.tk_row, ident.tk_output):
+                crc = zlib.crc32(table, crc)
+        except (AttributeError, TypeError, ValueError):
+            return None
+        depth = cls.KNOWN.get(crc)
+        if depth is None or depth < 2 or ident.tk_nextmove[ident._rowbase[0] + cls.PAD]:
+            return None
+        return cls(ident, depth)
+
+    def states(self, data: bytes) -> Any:
+        """The tokenizer's state after each byte of ``data`` (as ``visit_counts`` steps)."""
+        np, n = self._np, len(data)
+        buf = self._pad + data
+        window = np.frombuffer(buf, dtype=np.uint8)
+        # byte k of the window ending at position i is buf[i + k]; the first two are
+        # looked up at once
+        state = self._pairs[np.ndarray((n,), dtype=">u2", buffer=buf, strides=(1,))]
+        moves, rowbase = self._moves, self._rowbase
+        for k in range(2, self.depth):
+            state = moves[rowbase[state] + window[k:k + n]]
+        return state
+
+    def features(self, data: bytes) -> tuple[Any, Any] | None:
+        """``visit_counts(...)`` as ``(features, counts)`` arrays (float32 counts) in its
+        order, first occurrence first; ``None`` when the text has no feature."""
+        np = self._np
+        found = self._output[self.states(data)]
+        found = found[found >= 0]
+        if not len(found):
+            return None
+        order = found.argsort(kind="stable")  # a feature's first occurrence leads its run
+        ranked = found[order]
+        edge = np.empty(len(ranked) + 1, dtype=bool)
+        edge[0] = edge[-1] = True
+        np.not_equal(ranked[1:], ranked[:-1], out=edge[1:-1])
+        edges = edge.nonzero()[0]
+        starts = edges[:-1]
+        first = order[starts].argsort()
+        return ranked[starts[first]], (edges[1:] - starts)[first].astype(np.float32)
 
 
 class LangdetectBackend:
