@@ -34,8 +34,9 @@ from cleanpipe.pipeline import Pipeline
 
 __all__ = ["ProcessEngine", "SerialEngine"]
 
-# Modules the fork server imports once, so a replacement worker starts warm.
-_PRELOAD = ["cleanpipe.pipeline", "trafilatura"]
+# Modules the fork server imports once, so a replacement worker starts warm; the last
+# one builds the default pipeline there (the language model, the compiled rules).
+_PRELOAD = ["cleanpipe.pipeline", "trafilatura", "cleanpipe.engines.warm"]
 _READY = "ready"
 # Seconds a new worker may take to start (unpickle the pipeline) before it counts as dead.
 STARTUP_LIMIT = 120.0
