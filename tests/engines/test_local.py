@@ -110,6 +110,17 @@ def test_workers_are_retired_after_max_tasks() -> None:
     assert pids[2] != pids[3] and pids[5] != pids[6]
 
 
+def test_workers_are_retired_after_max_bytes() -> None:
+    """The budget counts the input handed over: the worker that reaches it finishes
+    that document, and the next one goes to a fresh worker."""
+    texts = ["x" * 40, "y" * 40, "z" * 30, "w" * 10, "v" * 100, "u"]
+    engine = ProcessEngine(1, max_bytes_per_worker=100, max_tasks_per_worker=None)
+    pids = [r.record["pid"] for _, r in engine.map(toy(), jobs(texts))]
+    # 40+40+30 reaches 100 on the third; 10+100 on the fifth; the sixth starts a third
+    assert pids[0] == pids[1] == pids[2] != pids[3] == pids[4] != pids[5]
+    assert len(set(pids)) == 3
+
+
 def test_get_engine() -> None:
     assert isinstance(get_engine("local", workers=0), SerialEngine)
     assert get_engine("local", workers=3).workers == 3

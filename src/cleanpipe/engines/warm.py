@@ -2,10 +2,10 @@
 
 A worker starts by rebuilding the pipeline it is handed and, on its first documents,
 loading what every process loads once: the language model (~0.5 s), the compiled rule
-patterns (~0.25 s), the prefilter's analysis of them. The pool replaces a worker every
-``max_tasks_per_worker`` documents, and on text dumps (~5 ms each) a replacement that
-starts cold costs as much as a fifth of the 500 documents it then cleans. Building the
-default pipeline here puts those module-wide caches in the server, and every worker
+patterns (~0.25 s), the prefilter's analysis of them. The pool replaces workers over a
+long batch (see ``max_bytes_per_worker``), and on text dumps (~5 ms each) a
+replacement that starts cold pays for ~150 documents before its first one. Building
+the default pipeline here puts those module-wide caches in the server, and every worker
 forked from it inherits them (shared copy-on-write); a pipeline with other rules still
 finds the model and every default pattern ready.
 
