@@ -236,15 +236,3 @@ def test_a_language_wordfreq_answers_with_a_relative_logs_nothing(
         assert top_words("la", 20)
     assert not [r for r in caplog.records if r.name.startswith("wordfreq")]
 
-
-def test_the_stage_loads_its_backend_when_the_pipeline_is_built(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """The model loads with the pipeline, not inside the first document's time limit."""
-    import cleanpipe.stages.language as language
-
-    loaded: list[str] = []
-    monkeypatch.setattr(language, "get_backend", loaded.append)
-    stage = language.Language(LanguageSettings(backend="langdetect"))
-    assert loaded == []
-    Pipeline([stage])
-    assert loaded == ["langdetect"]

@@ -20,6 +20,7 @@ import gc
 import logging
 
 from cleanpipe.pipeline import Pipeline
+from cleanpipe.stages.language import Language, get_backend
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,10 @@ def warm() -> bool:
     """Build the default pipeline once in this process; False (logged) if it fails,
     which only leaves each worker to load what it needs itself."""
     try:
-        Pipeline.from_rules()
+        pipeline = Pipeline.from_rules()
+        for stage in pipeline.stages:  # (documents load the model lazily, on first use)
+            if isinstance(stage, Language):
+                get_backend(stage.settings.backend)
     except Exception as exc:  # noqa: BLE001 - a cold worker still works
         log.warning("the process pool's fork server could not build the default "
                     "pipeline, so each worker loads its own: %s", exc)

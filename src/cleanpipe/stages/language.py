@@ -526,13 +526,6 @@ class Language(Stage):
     name = "language"
     Settings = LanguageSettings
 
-    def prepare(self) -> None:
-        """Load the backend's model (~0.5 s, once per process) when the pipeline is
-        built, so that no document's time limit pays for it; a process pool's fork
-        server does this once for all its workers (see :mod:`cleanpipe.engines.warm`)."""
-        super().prepare()
-        get_backend(self.settings.backend)
-
     def __call__(self, doc: Document) -> Document:
         result = identify(doc.text, doc.html, self.settings)
         doc.metadata["language"] = result.language
