@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from cleanpipe.io.readers import Reader, ReadOptions, count_inputs, gunzip_bounded
+from cleanpipe.io.readers import (
+    Reader,
+    ReadOptions,
+    count_inputs,
+    gunzip_bounded,
+    read_bounded,
+)
 from conftest import PAGES
 
 HTML = b"<html><head><title>T</title></head><body><p>Hello there.</p></body></html>"
@@ -43,6 +49,31 @@ def test_gzip_bomb_is_an_error_record_not_an_allocation(tmp_path: Path) -> None:
     [item] = read([str(bomb)], max_decompressed_bytes=1 << 20)
     assert item.data is None and item.error_type == "LimitExceeded"
     assert "max_decompressed_bytes" in (item.error or "")
+
+
+class _Trickle(io.RawIOBase):
+    """A stream that gives at most 1,000 bytes per read, as a pipe may."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pos = data, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        n = 1000 if n < 0 else min(n, 1000)
+        out = self.data[self.pos:self.pos + n]
+        self.pos += len(out)
+        return out
+
+
+@pytest.mark.parametrize("size", [0, 1, 2_999_999, 3_000_000, 3_000_001, 5_000_000])
+def test_read_bounded_reads_all_or_one_byte_past_the_limit(size: int) -> None:
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    limit = 3_000_000
+    for stream in (io.BytesIO(data[2:]), _Trickle(data[2:])):
+        got = read_bounded(stream, limit, data[:2])  # type: ignore[arg-type]
+        assert got == data[:limit + 1]
 
 
 def test_gunzip_bounded_holds_at_most_the_limit() -> None:

@@ -27,6 +27,7 @@ _WARC_SUFFIXES = (".warc", ".warc.gz")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 1 << 16
+_PIECE = 1 << 20
 
 #: ``skip(source, relpath, mtime_ns)`` says an input's output is already up to date.
 SkipFn = Callable[[str, str, int], bool]
@@ -91,6 +92,25 @@ class InputError(Exception):
 def _display(path: str) -> str:
     """A path as text, with undecodable bytes escaped rather than crashing json."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def read_bounded(stream: BinaryIO, limit: int, head: bytes = b"") -> bytes:
+    """``head`` and the rest of ``stream``, or at least ``limit + 1`` bytes of it when it
+    is longer (the caller refuses those).
+
+    Read in pieces of at most 1 MiB: one ``read(limit + 1)`` allocates the whole limit
+    (64 MiB by default) before it shrinks to what was there, which cost a 15 KB file
+    ~80 µs instead of ~20.
+    """
+    parts = [head]
+    left = limit + 1 - len(head)
+    while left > 0:
+        chunk = stream.read(min(left, _PIECE))
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
 
 
 def gunzip_bounded(stream: BinaryIO, limit: int, head: bytes = b"") -> bytes:
@@ -265,7 +285,7 @@ class Reader:
             if head == _GZIP_MAGIC:
                 data = gunzip_bounded(fh, self.options.max_decompressed_bytes, head)
             else:
-                data = head + fh.read(limit + 1 - len(head))
+                data = read_bounded(fh, limit, head)
                 if len(data) > limit:
                     raise InputError(f"input is over limits.max_input_bytes ({limit})",
                                      "LimitExceeded")
