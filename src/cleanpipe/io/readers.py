@@ -27,7 +27,6 @@ _WARC_SUFFIXES = (".warc", ".warc.gz")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 1 << 16
-_PIECE = 1 << 20
 
 #: ``skip(source, relpath, mtime_ns)`` says an input's output is already up to date.
 SkipFn = Callable[[str, str, int], bool]
@@ -95,17 +94,17 @@ def _display(path: str) -> str:
 
 
 def read_bounded(stream: BinaryIO, limit: int, head: bytes = b"") -> bytes:
-    """``head`` and the rest of ``stream``, or at least ``limit + 1`` bytes of it when it
-    is longer (the caller refuses those).
+    """``head`` and the rest of ``stream``, or its first ``limit + 1`` bytes when it is
+    longer (which the caller refuses).
 
-    Read in pieces of at most 1 MiB: one ``read(limit + 1)`` allocates the whole limit
-    (64 MiB by default) before it shrinks to what was there, which cost a 15 KB file
-    ~80 µs instead of ~20.
+    Read in pieces: one ``read(limit + 1)`` allocates the whole limit (64 MiB by
+    default) before it shrinks to what was there, which cost a 15 KB file ~80 µs
+    instead of ~20.
     """
     parts = [head]
     left = limit + 1 - len(head)
     while left > 0:
-        chunk = stream.read(min(left, _PIECE))
+        chunk = stream.read(min(left, _CHUNK))
         if not chunk:
             break
         parts.append(chunk)
