@@ -28,6 +28,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import accumulate, compress, count, repeat
+from operator import not_, or_
 
 # Evidence ids for lines removed by structure rather than by a rule; `explain` shows them.
 MENU_RUN = "menu-run"
@@ -211,10 +213,17 @@ def _ascii_stopwords(stop: frozenset[str]) -> frozenset[bytes]:
     return frozenset(w.encode("ascii") for w in stop if w.isascii())
 
 
+# Text whose non-ASCII characters are not word characters (``\w`` outside ASCII is
+# ``str.isalnum``) has only ASCII words, whatever typographic quotes or dashes it holds.
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def stop_share(text: str, stop: frozenset[str]) -> float:
     """The share of the words (``\\w+``, case ignored) of ``text`` that are in ``stop``."""
-    if text.isascii():
-        words: list[bytes] | list[str] = text.encode().translate(_ASCII_WORDS).split()
+    if text.isascii() or not any(map(str.isalnum, _NON_ASCII.findall(text))):
+        # Every non-ASCII character separates words here: as "?" it maps to a space.
+        words: list[bytes] | list[str] = (
+            text.encode("ascii", "replace").translate(_ASCII_WORDS).split())
         hits = sum(map(_ascii_stopwords(stop).__contains__, words))
     else:
         words = _WORD.findall(text.lower())
@@ -229,7 +238,8 @@ _CLOSE_START = frozenset(",.;:!?)]}»”’%")
 _OPEN_END = frozenset("([{«“‘-–—/,:")
 _BULLET = re.compile(r"^(?:[-–—•·*▪►✓✔]\s|\d{1,3}[.)]\s)")
 
-# Group kinds.
+# Group kinds. Short is 0, so that a kind is true when the group is prose, and a list of
+# kinds fits in bytes, where a regular expression finds runs of short groups.
 _GOOD, _NEAR, _SHORT = 2, 1, 0
 
 
@@ -242,33 +252,49 @@ def group_fragments(lines: Sequence[str], hits: Sequence[RuleHit | None],
     opening bracket, a dash, a comma, a colon or a function word. A line that a
     whole-line rule (a phrase) matched never joins the line before it.
     """
-    groups: list[list[int]] = []
-    cur: list[int] | None = None
-    prev_blank = True
+    firsts, ends, _ = _group_bounds(lines, hits, settings, stop)
+    return [list(range(a, b)) for a, b in zip(firsts, ends, strict=True)]
+
+
+def _group_bounds(lines: Sequence[str], hits: Sequence[RuleHit | None],
+                  settings: StructureSettings,
+                  stop: frozenset[str]) -> tuple[list[int], list[int], list[int]]:
+    """The groups of :func:`group_fragments` as (first lines, end lines, glued groups).
+
+    A group is a run of lines with no blank between, so its first and end line say all;
+    "glued" lists the groups of more than one line, the only ones whose text is a join.
+    """
+    firsts: list[int] = []
+    ends: list[int] = []
+    glued: list[int] = []
+    max_spaces = settings.fragment_max_words
+    p = ""  # the line before, "" when blank
     for i, s in enumerate(lines):
         if not s:
-            prev_blank = True
+            p = s
             continue
         glue = False
-        hit = hits[i]
-        if cur is not None and not prev_blank and (hit is None or not hit.whole_line):
-            p = lines[cur[-1]]
-            first = s[0]
-            if first.islower() or first in _CLOSE_START:
-                glue = True
-            elif s.count(" ") < settings.fragment_max_words:
-                last = p[-1]
-                if last in _OPEN_END:
+        if p:
+            hit = hits[i]
+            if hit is None or not hit.whole_line:
+                first = s[0]
+                if first.islower() or first in _CLOSE_START:
                     glue = True
-                elif last not in _TERMINAL and " " in p:
-                    glue = p[p.rfind(" ") + 1:].lower() in stop
-        if glue and cur is not None:
-            cur.append(i)
+                elif s.count(" ") < max_spaces:
+                    last = p[-1]
+                    if last in _OPEN_END:
+                        glue = True
+                    elif last not in _TERMINAL and " " in p:
+                        glue = p[p.rfind(" ") + 1:].lower() in stop
+        if glue:
+            if ends[-1] - firsts[-1] == 1:
+                glued.append(len(firsts) - 1)
+            ends[-1] = i + 1
         else:
-            cur = [i]
-            groups.append(cur)
-        prev_blank = False
-    return groups
+            firsts.append(i)
+            ends.append(i + 1)
+        p = s
+    return firsts, ends, glued
 
 
 def classify(text: str, settings: StructureSettings,
@@ -281,15 +307,20 @@ def classify(text: str, settings: StructureSettings,
         ncjk = len(_CJK.findall(text))
         nw = max(nw, int(ncjk / s.cjk_word_chars))
     kind = _SHORT
+    closed = text[-1] in _TERMINAL
     if ncjk >= s.cjk_good_chars:
         kind = _GOOD
     elif nw >= s.near_min_words:
-        share = stop_share(text, stop)
-        if nw >= s.good_min_words and share >= s.good_min_stop:
-            kind = _GOOD
-        elif text[-1] in _TERMINAL or share >= s.near_min_stop:
+        # The share of function words decides only what terminal punctuation does not.
+        if nw >= s.good_min_words or not closed:
+            share = stop_share(text, stop)
+            if nw >= s.good_min_words and share >= s.good_min_stop:
+                kind = _GOOD
+            elif closed or share >= s.near_min_stop:
+                kind = _NEAR
+        else:
             kind = _NEAR
-        if kind != _SHORT and text[-1] not in _TERMINAL and _title_case(text, s.title_case_share):
+        if kind != _SHORT and not closed and _title_case(text, s.title_case_share):
             kind = _SHORT  # a headline or a link title in Title Case, not a sentence
     if kind == _GOOD:
         w = s.good_weight if text[-1] in _CLOSED else s.good_weight * s.open_good_factor
@@ -299,14 +330,51 @@ def classify(text: str, settings: StructureSettings,
     return nw, kind, -(s.headline_penalty if nw >= s.near_min_words else s.short_penalty)
 
 
+def classify_groups(text: Sequence[str], settings: StructureSettings,
+                    stop: frozenset[str]) -> tuple[list[int], list[int], list[float]]:
+    """(words, kinds, scores) of the groups with these texts: :func:`classify` of each.
+
+    Most groups of a dump are labels: an ASCII text of fewer than near_min_words words is
+    short whatever it says, so only the others are classified, each distinct text once
+    (menus repeat within a page).
+    """
+    s = settings
+    spaces = list(map(str.count, text, repeat(" ")))
+    words = list(map((1).__add__, spaces))
+    kind = [_SHORT] * len(text)
+    score = [-s.short_penalty] * len(text)
+    may_be_prose = map(or_, map((s.near_min_words - 1).__le__, spaces),
+                       map(not_, map(str.isascii, text)))
+    found: dict[str, tuple[int, int, float]] = {}
+    for g in compress(count(), may_be_prose):
+        t = text[g]
+        verdict = found.get(t)
+        if verdict is None:
+            verdict = found[t] = classify(t, s, stop)
+        words[g], kind[g], score[g] = verdict
+    return words, kind, score
+
+
+# For ASCII text as bytes: the class of the first character of a word, after a space.
+_ASCII_INITIALS = bytes(32 if chr(c).isspace() else 85 if chr(c).isupper()
+                        else 108 if chr(c).islower() else 120
+                        for c in range(128)) + b"x" * 128
+
+
 def _title_case(text: str, share: float) -> bool:
     """True when at least ``share`` of the words that start with a letter are capitalised."""
-    caps = letters = 0
-    for w in text.split():
-        c = w[0]
-        if c.isalpha():
-            letters += 1
-            caps += c.isupper()
+    if text.isascii():
+        # Word initials follow a space: upper-case letters became "U", lower-case "l".
+        classes = b" " + text.encode().translate(_ASCII_INITIALS)
+        caps = classes.count(b" U")
+        letters = caps + classes.count(b" l")
+    else:
+        caps = letters = 0
+        for w in text.split():
+            c = w[0]
+            if c.isalpha():
+                letters += 1
+                caps += c.isupper()
     return letters > 0 and caps >= share * letters
 
 
@@ -374,54 +442,44 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
     """
     s = settings
     stop = stopwords()
-    groups = group_fragments(lines, hits, s, stop)
-    n_groups = len(groups)
-    text = [lines[ix[0]] if len(ix) == 1 else " ".join(lines[i] for i in ix) for ix in groups]
-    words = [0] * n_groups
-    kind = [_SHORT] * n_groups
-    score = [0.0] * n_groups
+    firsts, ends, glued = _group_bounds(lines, hits, s, stop)
+    n_groups = len(firsts)
+    if not n_groups:
+        return [None] * len(lines)
+    text = list(map(lines.__getitem__, firsts))
+    for g in glued:
+        text[g] = " ".join(lines[firsts[g]:ends[g]])
+    words, kind, score = classify_groups(text, s, stop)
     reason: list[str | None] = [None] * n_groups
     hard = [False] * n_groups
-    memo: dict[str, tuple[int, int, float]] = {}  # menus repeat within a page
-    ghit: list[RuleHit | None] = [None] * n_groups
-    for g, ix in enumerate(groups):
-        t = text[g]
-        found = memo.get(t)
-        if found is None:
-            found = memo[t] = classify(t, s, stop)
-        words[g], kind[g], score[g] = found
-        if len(ix) == 1:
-            hit = hits[ix[0]]
-        else:
-            hit = judge(t) if judge is not None and words[g] <= s.rule_max_words else None
-        ghit[g] = hit
-        if hit is not None:
-            kind[g] = _SHORT
-            score[g] = -s.chrome_penalty
-            reason[g] = hit.rule
-            hard[g] = hit.hard
+    ghit: list[RuleHit | None] = list(map(hits.__getitem__, firsts))
+    for g in glued:
+        ghit[g] = judge(text[g]) if judge is not None and words[g] <= s.rule_max_words else None
+    for g, hit in zip(compress(count(), ghit), filter(None, ghit)):
+        kind[g] = _SHORT
+        score[g] = -s.chrome_penalty
+        reason[g] = hit.rule
+        hard[g] = hit.hard
 
     _mark_duplicates(text, words, kind, score, reason, hard, s)
     _mark_teasers(text, words, kind, score, reason, hard, s)
 
-    # End of the article: comment threads and teasers after it count for less.
-    seen, tail_from = 0, n_groups
-    for g in range(n_groups):
-        if kind[g] == _GOOD:
-            seen += words[g]
-            continue
-        hit = ghit[g]
-        if (hit is not None and hit.ends_article and seen >= s.end_marker_min_prose
-                and words[g] <= s.end_marker_max_words):
-            tail_from = g
-            break
+    # End of the article: comment threads and teasers after it count for less. A group a
+    # rule matched is short, so the good prose before one is that of all groups before it.
+    good = list(map(_GOOD.__eq__, kind))
+    seen, tail_from, upto = 0, n_groups, 0
+    for g, hit in zip(compress(count(), ghit), filter(None, ghit)):
+        if hit.ends_article and words[g] <= s.end_marker_max_words:
+            seen += sum(compress(words[upto:g], good[upto:g]))
+            upto = g
+            if seen >= s.end_marker_min_prose:
+                tail_from = g
+                break
     # A run of records (comments, teasers) after a long article ends it like a marker.
     tail_reason = AFTER_END
     records = _record_run_start(ghit, reason, kind, words, s)
     if records is not None and records < tail_from:
-        seen = sum(w for w, k in zip(words[:records], kind[:records], strict=True)
-                   if k == _GOOD)
-        if seen >= s.record_min_prose:
+        if sum(compress(words[:records], good[:records])) >= s.record_min_prose:
             tail_from, tail_reason = records, RECORDS
     for g in range(tail_from, n_groups):
         if score[g] > 0:
@@ -431,11 +489,9 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
     blocks = find_blocks(score, s, tail_from)
     in_block = [False] * n_groups
     for bs, be in blocks:
-        for g in range(bs, be):
-            in_block[g] = True
+        in_block[bs:be] = repeat(True, be - bs)
     for bs, be in blocks:
-        for g in range(bs, be):
-            keep[g] = not hard[g]  # a block holds its lines, except what a rule removes
+        keep[bs:be] = map(not_, hard[bs:be])  # a block holds its lines, except what a rule removes
         _drop_inner_menus(bs, be, kind, reason, keep, text, s, stop)
         # headings just before the block
         g, taken = bs - 1, 0
@@ -453,19 +509,19 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
             keep[g] = True
             taken, g = taken + 1, g + 1
 
-    kept_words = sum(w for w, k in zip(words, keep, strict=True) if k)
-    if kept_words < s.min_output_words and not any(
-            k and kd == _GOOD for k, kd in zip(keep, kind, strict=True)):
+    if sum(compress(words, keep)) < s.min_output_words and not any(compress(good, keep)):
         for g in range(n_groups):
             if keep[g]:
                 keep[g], reason[g] = False, TOO_LITTLE
 
     _name_structural_reasons(keep, reason, kind, tail_from, tail_reason, s)
     out: list[str | None] = [None] * len(lines)
-    for g, ix in enumerate(groups):
-        if not keep[g]:
-            for i in ix:
-                out[i] = reason[g]
+    for g in compress(count(), map(not_, keep)):
+        first, end = firsts[g], ends[g]
+        if end - first == 1:
+            out[first] = reason[g]
+        else:
+            out[first:end] = repeat(reason[g], end - first)
     return out
 
 
@@ -474,9 +530,10 @@ def _mark_duplicates(text: list[str], words: list[int], kind: list[int], score: 
                      s: StructureSettings) -> None:
     """A paragraph seen higher up the page is a copy: it scores and goes like chrome."""
     seen: set[str] = set()
-    for g, t in enumerate(text):
-        if kind[g] == _SHORT or words[g] < s.duplicate_min_words or reason[g] is not None:
+    for g in compress(count(), kind):  # the groups that are not short
+        if words[g] < s.duplicate_min_words or reason[g] is not None:
             continue
+        t = text[g]
         if t in seen:
             kind[g], score[g], reason[g], hard[g] = _SHORT, -s.chrome_penalty, DUPLICATE, True
         else:
@@ -489,11 +546,15 @@ def _mark_teasers(text: list[str], words: list[int], kind: list[int], score: lis
     lo, hi = s.teaser_headline_words
     n = len(text)
     most = s.teaser_max_words
-    # pair[g]: a headline at g followed by a summary. Marking a run changes only groups
-    # before the scan's position, so every pair can be judged up front.
-    pair = [reason[g] is None and lo <= words[g] <= hi and text[g][-1] not in _CLOSED
-            and reason[g + 1] is None and kind[g + 1] != _SHORT and words[g + 1] <= most
-            for g in range(n - 1)]
+    # pair[g]: a headline at g followed by a summary (a group that is not short). Marking
+    # a run changes only groups before the scan's position, so every pair can be judged
+    # up front.
+    pair = [False] * (n - 1)
+    for g in compress(count(-1), kind):
+        if (g >= 0 and reason[g] is None and lo <= words[g] <= hi
+                and text[g][-1] not in _CLOSED and reason[g + 1] is None
+                and words[g + 1] <= most):
+            pair[g] = True
 
     def after_gap(g: int) -> bool:
         # teaser lists follow a header or a run of labels, not a paragraph of the article
@@ -526,29 +587,27 @@ def _record_run_start(ghit: list[RuleHit | None], reason: list[str | None], kind
     record_max_prose paragraphs and at most record_max_groups groups between two hits.
 
     Comment threads and teaser lists (headline, author, date, summary) have that shape;
-    an article's paragraphs do not. ``None`` when the page has no such run.
+    an article's paragraphs do not. ``None`` when the page has no such run. A group a rule
+    matched is short (:func:`clean_dump` scores it so): records are never paragraphs.
     """
     if s.record_min_hits <= 0:
         return None
+    rules = s.record_rules
+    records = [(g, hit.rule) for g, hit in zip(compress(count(), ghit), filter(None, ghit))
+               if hit.rule in rules and reason[g] == hit.rule]
+    if len(records) < s.record_min_hits:
+        return None
+    prose = [0, *accumulate(map(bool, kind))]  # prose[g]: paragraphs before group g
     last: dict[str, tuple[int, int, int]] = {}  # rule -> (first hit of chain, hits, last hit)
-    prose_since: dict[str, int] = {}
     best: int | None = None
-    for g, hit in enumerate(ghit):
-        if hit is None or reason[g] != hit.rule or hit.rule not in s.record_rules:
-            if kind[g] != _SHORT:
-                for r in prose_since:
-                    prose_since[r] += 1
-            continue
-        r = hit.rule
+    for g, r in records:
         chain = last.get(r)
-        between = prose_since.get(r, 0)
         if (chain is not None and g - chain[2] <= s.record_max_groups
-                and 1 <= between <= s.record_max_prose):
+                and 1 <= prose[g] - prose[chain[2]] <= s.record_max_prose):
             chain = (chain[0], chain[1] + 1, g)
         else:
             chain = (g, 1, g)
         last[r] = chain
-        prose_since[r] = 0
         if chain[1] >= s.record_min_hits and (best is None or chain[0] < best):
             best = chain[0]
     return best
@@ -558,18 +617,25 @@ def _drop_inner_menus(bs: int, be: int, kind: list[int], reason: list[str | None
                       keep: list[bool], text: list[str], s: StructureSettings,
                       stop: frozenset[str]) -> None:
     """Inside a block, drop runs of inner_run_min+ menu-like short groups."""
-    g = bs
-    while g < be:
-        h = g
-        while h < be and kind[h] == _SHORT and (reason[h] is not None
-                                                 or _menu_like(text[h], stop)):
-            h += 1
-        if h - g >= s.inner_run_min and not _table_like(text, reason, g, h, s):
-            for x in range(g, h):
-                if keep[x]:
-                    keep[x] = False
-                    reason[x] = reason[x] or MENU_RUN
-        g = h + 1 if h == g else h
+    # A menu run is made of short groups, so it lies in a run of as many short groups.
+    for short in _short_runs(s.inner_run_min).finditer(bytes(kind), bs, be):
+        g, end = short.span()
+        while g < end:
+            h = g
+            while h < end and (reason[h] is not None or _menu_like(text[h], stop)):
+                h += 1
+            if h - g >= s.inner_run_min and not _table_like(text, reason, g, h, s):
+                for x in range(g, h):
+                    if keep[x]:
+                        keep[x] = False
+                        reason[x] = reason[x] or MENU_RUN
+            g = h + 1 if h == g else h
+
+
+@functools.lru_cache(maxsize=8)
+def _short_runs(n: int) -> re.Pattern[bytes]:
+    """n or more short groups in a row, in the bytes of a list of kinds."""
+    return re.compile(rb"%c{%d,}" % (_SHORT, n))
 
 
 _DIGIT = re.compile(r"\d")
