@@ -300,8 +300,13 @@ def _group_bounds(lines: Sequence[str], hits: Sequence[RuleHit | None],
 def classify(text: str, settings: StructureSettings,
              stop: frozenset[str]) -> tuple[int, int, float]:
     """(words, kind, score) of one group's text: good or near prose, or short."""
+    return _classify(text, text.count(" ") + 1, settings, stop)
+
+
+def _classify(text: str, nw: int, settings: StructureSettings,
+              stop: frozenset[str]) -> tuple[int, int, float]:
+    """:func:`classify`, given the words of ``text`` counted by its spaces (``nw``)."""
     s = settings
-    nw = text.count(" ") + 1
     ncjk = 0
     if not text.isascii() and _CJK.search(text):
         ncjk = len(_CJK.findall(text))
@@ -311,17 +316,17 @@ def classify(text: str, settings: StructureSettings,
     if ncjk >= s.cjk_good_chars:
         kind = _GOOD
     elif nw >= s.near_min_words:
-        # The share of function words decides only what terminal punctuation does not.
-        if nw >= s.good_min_words or not closed:
+        # The share of function words decides only what the other facts leave open.
+        if closed:
+            kind = _NEAR
+            if nw >= s.good_min_words and stop_share(text, stop) >= s.good_min_stop:
+                kind = _GOOD
+        elif not _title_case(text, s.title_case_share):  # else a headline or a link title
             share = stop_share(text, stop)
             if nw >= s.good_min_words and share >= s.good_min_stop:
                 kind = _GOOD
-            elif closed or share >= s.near_min_stop:
+            elif share >= s.near_min_stop:
                 kind = _NEAR
-        else:
-            kind = _NEAR
-        if kind != _SHORT and not closed and _title_case(text, s.title_case_share):
-            kind = _SHORT  # a headline or a link title in Title Case, not a sentence
     if kind == _GOOD:
         w = s.good_weight if text[-1] in _CLOSED else s.good_weight * s.open_good_factor
         return nw, kind, w * min(nw, s.good_cap_words)
@@ -350,7 +355,7 @@ def classify_groups(text: Sequence[str], settings: StructureSettings,
         t = text[g]
         verdict = found.get(t)
         if verdict is None:
-            verdict = found[t] = classify(t, s, stop)
+            verdict = found[t] = _classify(t, words[g], s, stop)
         words[g], kind[g], score[g] = verdict
     return words, kind, score
 
@@ -389,10 +394,12 @@ def _best_run(score: Sequence[float], lo: int, hi: int) -> tuple[float, int, int
     """(sum, start, end) of the maximum-sum run of score[lo:hi]; start -1 if none > 0."""
     best, bs, be = 0.0, -1, -1
     run, rs = 0.0, lo
-    for g in range(lo, hi):
+    for g, x in enumerate(score[lo:hi], lo):
         if run <= 0:
+            if x <= 0:
+                continue  # a run starting here ends at once
             run, rs = 0.0, g
-        run += score[g]
+        run += x
         if run > best:
             best, bs, be = run, rs, g + 1
     return best, bs, be
@@ -466,7 +473,7 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
 
     # End of the article: comment threads and teasers after it count for less. A group a
     # rule matched is short, so the good prose before one is that of all groups before it.
-    good = list(map(_GOOD.__eq__, kind))
+    good = bytes(kind).replace(bytes([_NEAR]), bytes([_SHORT]))  # true for good prose
     seen, tail_from, upto = 0, n_groups, 0
     for g, hit in zip(compress(count(), ghit), filter(None, ghit)):
         if hit.ends_article and words[g] <= s.end_marker_max_words:
@@ -592,7 +599,7 @@ def _record_run_start(ghit: list[RuleHit | None], reason: list[str | None], kind
     """
     if s.record_min_hits <= 0:
         return None
-    rules = s.record_rules
+    rules = _as_set(s.record_rules)
     records = [(g, hit.rule) for g, hit in zip(compress(count(), ghit), filter(None, ghit))
                if hit.rule in rules and reason[g] == hit.rule]
     if len(records) < s.record_min_hits:
@@ -611,6 +618,11 @@ def _record_run_start(ghit: list[RuleHit | None], reason: list[str | None], kind
         if chain[1] >= s.record_min_hits and (best is None or chain[0] < best):
             best = chain[0]
     return best
+
+
+@functools.lru_cache(maxsize=8)
+def _as_set(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(names)
 
 
 def _drop_inner_menus(bs: int, be: int, kind: list[int], reason: list[str | None],
