@@ -10,7 +10,9 @@ from cleanpipe.stages.chrome import ChromeSettings, strip_chrome
 from cleanpipe.stages.textdump import (
     RuleHit,
     StructureSettings,
+    _title_case,
     classify,
+    classify_groups,
     clean_dump,
     find_blocks,
     group_fragments,
@@ -50,8 +52,46 @@ def test_stop_share_counts_the_words_a_word_regex_finds() -> None:
     every_ascii = "".join(map(chr, range(128)))
     for text in ("The cat_sat ON the-mat, and THE dog's bowl.", "", "...", every_ascii,
                  "Über die Brücke und über den Fluss", "it's THE end\x1cof_the road",
-                 "A1 b2 THE3 the 4the " * 3, "Été à la plage avec les enfants"):
+                 "A1 b2 THE3 the 4the " * 3, "Été à la plage avec les enfants",
+                 # typographic punctuation only: the bytes path, as for ASCII text
+                 "It\u2019s \u201cthe\u201d end\u2014of the\u00a0road\u2026 \u00abor\u00bb not",
+                 "\u2018\u2019", "The \u2122 and \u00a9 of a \u2460 \u00b2 \u2167 ranking",
+                 "The caf\u00e9\u2019s \u201cmenu\u201d and its \u00e9t\u00e9 offers"):
         assert stop_share(text, stop) == reference(text), text
+    for text in _fixture_texts():
+        assert stop_share(text, stop) == reference(text), text
+
+
+def _fixture_texts() -> list[str]:
+    """The lines and glued groups of the shipped text fixtures: real-looking inputs."""
+    texts: list[str] = []
+    for path in sorted([*DUMPS.glob("*.txt"), *(FIXTURES / "pages").glob("*.txt")]):
+        lines = [ln.strip() for ln in path.read_text("utf-8", "replace").split("\n")]
+        groups = group_fragments(lines, [None] * len(lines), StructureSettings(), stopwords())
+        texts += filter(None, lines)
+        texts += (" ".join(lines[i] for i in ix) for ix in groups)
+    assert len(texts) > 300 and not all(map(str.isascii, texts))
+    return texts
+
+
+def test_title_case_counts_word_initials_like_a_loop_over_the_words() -> None:
+    def reference(text: str, share: float) -> bool:
+        initials = [w[0] for w in text.split() if w[0].isalpha()]
+        return bool(initials) and sum(c.isupper() for c in initials) >= share * len(initials)
+
+    every_ascii = "".join(map(chr, range(128)))
+    for text in [every_ascii, "Police: 2 In Custody\x1cAfter Death", "_Under score Of It",
+                 "\tTabbed\x0bWords\x1fAnd\rsuch", "Émile Zola Über Alles", "Ⓐ Ⓑ c",
+                 *_fixture_texts()]:
+        for share in (0.0, 0.5, 0.7, 1.0):
+            assert _title_case(text, share) == reference(text, share), text
+
+
+def test_groups_are_classified_as_one_by_one() -> None:
+    s, stop = StructureSettings(), stopwords()
+    texts = _fixture_texts() + ["日本語のテキストです" * 3, "中文", "Ça va", "Sports"]
+    words, kind, score = classify_groups(texts, s, stop)
+    assert list(zip(words, kind, score, strict=True)) == [classify(t, s, stop) for t in texts]
 
 
 def test_fragments_split_at_links_are_glued_back() -> None:

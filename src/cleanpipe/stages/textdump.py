@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from itertools import accumulate, compress, count, repeat
-from operator import not_, or_
+from operator import not_
 
 # Evidence ids for lines removed by structure rather than by a rule; `explain` shows them.
 MENU_RUN = "menu-run"
@@ -344,14 +344,13 @@ def classify_groups(text: Sequence[str], settings: StructureSettings,
     (menus repeat within a page).
     """
     s = settings
-    spaces = list(map(str.count, text, repeat(" ")))
-    words = list(map((1).__add__, spaces))
+    words = [t.count(" ") + 1 for t in text]
     kind = [_SHORT] * len(text)
     score = [-s.short_penalty] * len(text)
-    may_be_prose = map(or_, map((s.near_min_words - 1).__le__, spaces),
-                       map(not_, map(str.isascii, text)))
+    near = s.near_min_words
+    may_be_prose = [g for g, nw in enumerate(words) if nw >= near or not text[g].isascii()]
     found: dict[str, tuple[int, int, float]] = {}
-    for g in compress(count(), may_be_prose):
+    for g in may_be_prose:
         t = text[g]
         verdict = found.get(t)
         if verdict is None:
@@ -462,7 +461,7 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
     ghit: list[RuleHit | None] = list(map(hits.__getitem__, firsts))
     for g in glued:
         ghit[g] = judge(text[g]) if judge is not None and words[g] <= s.rule_max_words else None
-    for g, hit in zip(compress(count(), ghit), filter(None, ghit)):
+    for g, hit in _ruled(ghit):
         kind[g] = _SHORT
         score[g] = -s.chrome_penalty
         reason[g] = hit.rule
@@ -475,7 +474,7 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
     # rule matched is short, so the good prose before one is that of all groups before it.
     good = bytes(kind).replace(bytes([_NEAR]), bytes([_SHORT]))  # true for good prose
     seen, tail_from, upto = 0, n_groups, 0
-    for g, hit in zip(compress(count(), ghit), filter(None, ghit)):
+    for g, hit in _ruled(ghit):
         if hit.ends_article and words[g] <= s.end_marker_max_words:
             seen += sum(compress(words[upto:g], good[upto:g]))
             upto = g
@@ -485,9 +484,9 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
     # A run of records (comments, teasers) after a long article ends it like a marker.
     tail_reason = AFTER_END
     records = _record_run_start(ghit, reason, kind, words, s)
-    if records is not None and records < tail_from:
-        if sum(compress(words[:records], good[:records])) >= s.record_min_prose:
-            tail_from, tail_reason = records, RECORDS
+    if (records is not None and records < tail_from
+            and sum(compress(words[:records], good[:records])) >= s.record_min_prose):
+        tail_from, tail_reason = records, RECORDS
     for g in range(tail_from, n_groups):
         if score[g] > 0:
             score[g] *= s.tail_discount
@@ -530,6 +529,11 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
         else:
             out[first:end] = repeat(reason[g], end - first)
     return out
+
+
+def _ruled(ghit: list[RuleHit | None]) -> Iterator[tuple[int, RuleHit]]:
+    """(group, hit) of the groups a rule matched: a few of a dump's hundreds."""
+    return zip(compress(count(), ghit), filter(None, ghit), strict=True)
 
 
 def _mark_duplicates(text: list[str], words: list[int], kind: list[int], score: list[float],
@@ -600,7 +604,7 @@ def _record_run_start(ghit: list[RuleHit | None], reason: list[str | None], kind
     if s.record_min_hits <= 0:
         return None
     rules = _as_set(s.record_rules)
-    records = [(g, hit.rule) for g, hit in zip(compress(count(), ghit), filter(None, ghit))
+    records = [(g, hit.rule) for g, hit in _ruled(ghit)
                if hit.rule in rules and reason[g] == hit.rule]
     if len(records) < s.record_min_hits:
         return None
