@@ -390,3 +390,15 @@ def test_discussion_and_response_headings_do_not_end_the_article() -> None:
         assert not matcher.ends_article(heading)
     for header in ("2 Responses", "Responses", "Join the discussion", "Comments (3)"):
         assert matcher.ends_article(header)
+
+
+def test_the_bullet_prefilter_lets_every_bullet_through() -> None:
+    import re
+    import sys
+
+    from cleanpipe.stages.textdump import _BULLET_MARKS
+
+    # _menu_like tries the bullet pattern only on text starting with a mark or a digit
+    first = re.compile(r"[-–—•·*▪►✓✔]|\d")
+    starts = [c for c in map(chr, range(sys.maxunicode + 1)) if first.match(c)]
+    assert all(c in _BULLET_MARKS or c.isdecimal() for c in starts)

@@ -237,6 +237,7 @@ _CLOSED = _TERMINAL | frozenset(":;")  # a sentence, or one that introduces a li
 _CLOSE_START = frozenset(",.;:!?)]}»”’%")
 _OPEN_END = frozenset("([{«“‘-–—/,:")
 _BULLET = re.compile(r"^(?:[-–—•·*▪►✓✔]\s|\d{1,3}[.)]\s)")
+_BULLET_MARKS = frozenset("-–—•·*▪►✓✔")  # a bullet starts with one of these or a digit
 
 # Group kinds. Short is 0, so that a kind is true when the group is prose, and a list of
 # kinds fits in bytes, where a regular expression finds runs of short groups.
@@ -384,7 +385,9 @@ def _title_case(text: str, share: float) -> bool:
 
 def _menu_like(text: str, stop: frozenset[str]) -> bool:
     """A short line with no terminal punctuation, bullet or function word: a menu item."""
-    if text[-1] in _TERMINAL or _BULLET.match(text):
+    first = text[0]
+    if text[-1] in _TERMINAL or ((first in _BULLET_MARKS or first.isdecimal())
+                                 and _BULLET.match(text)):
         return False
     return stop.isdisjoint(text.lower().split())
 
