@@ -311,8 +311,10 @@ _SP = f"[ {_ODD_SPACE}]"
 JOINT_RE = re.compile(
     rf"{_TERM}{_CLOSERS_AFTER_TERM}?(?P<ws>{_SP}*[{_ODD_SPACE}]{_SP}*|  +)(?=[\w“\"«„‘(\[])"
 )
-# sentence end followed by space and a word (its case is checked in Python)
-LOWER_START_RE = re.compile(rf"\.(?P<sp>{_SP}+)(?P<word>{_L}[\w'’-]*)")
+# sentence end followed by space and a word (its case is checked in Python); a word opening
+# with a Latin capital is passed over at once: most sentences start so, none of them counts,
+# and no match holds a full stop after the first, so skipping one hides no other
+LOWER_START_RE = re.compile(rf"\.(?P<sp>{_SP}+)(?![A-ZÀ-ÖØ-Þ])(?P<word>{_L}[\w'’-]*)")
 LINE_START_RE = re.compile(r"^[^\w\n]{0,3}([^\W\d_])", re.M)
 SENTENCE_START_RE = re.compile(rf"[.!?]{_SP}+([^\W\d_])")
 # stray fragment: a short "sentence" after a full one, ending a paragraph or followed by a new
@@ -708,7 +710,7 @@ def _joint_signals(text: str, lang: str | None, cfg: TranslationSettings, hits: 
     if lang in _NO_SPACE_LANGS:
         return
     # lowercase sentence starts, unless the writer does not capitalise sentences anyway
-    n_lower = sum(1 for c in starts if c.islower())
+    n_lower = sum(map(str.islower, starts))
     if n_lower >= cfg.lowercase_writer_min and n_lower / len(starts) > cfg.lowercase_writer_ratio:
         return
     frag_starts = set()
