@@ -490,3 +490,84 @@ def test_the_reporting_inversion_pattern_finds_what_a_plain_alternation_finds() 
         assert [(m.span(), m.group("v"), m.group("pro")) for m in _INVERSION_RE.finditer(text)] == [
             (m.span(), m.group("v"), m.group("pro")) for m in plain.finditer(text)]
     assert len(_INVERSION_RE.findall(texts[-1])) >= 2 * len(verbs)
+
+
+def test_the_mt_notice_scan_finds_what_its_pattern_finds() -> None:
+    from cleanpipe.stages.translation import _MT_STATEMENT_SCAN_RE, MT_STATEMENT_RE
+
+    notices = (
+        "This page was automatically translated. machine-translated from X; Translated by "
+        "Google Translate, the text is auto-translated, TRADUZIONE AUTOMATICA, \u0130t "
+        "translated automatically, Automatisch übersetzt, traduit automatiquement. "
+        "THE\u00a0ARTICLE\nhas been machine translated; atranslated by deepl")
+    texts = _crafted_texts() + [notices, notices.lower(), notices.upper()]
+    assert len(MT_STATEMENT_RE.findall(notices)) >= 7
+    for text in texts:
+        assert [m.span() for m in _MT_STATEMENT_SCAN_RE.finditer(text)] == [
+            m.span() for m in MT_STATEMENT_RE.finditer(text)], text[:60]
+
+
+def test_the_gates_of_one_text_answer_as_plain_searches_do() -> None:
+    from cleanpipe.stages.translation import (
+        _MT_STATEMENT_NEEDS,
+        _TEXT_ANCHORS,
+        _WIDGET_NEEDS,
+        _holds,
+        _holds_any,
+    )
+
+    lines = ["select language", "Translate this page", "show original", "transl",
+             "machine translated", "translat google", "sprache wählen", "nothing here", ""]
+    for text in lines + [" ".join(lines[i:]) for i in range(len(lines))] + _fixture_texts():
+        low = text.lower()
+        known: dict[str, bool] = {}
+        assert any(_holds(low, a, known) for a in _TEXT_ANCHORS) == any(
+            a in low for a in _TEXT_ANCHORS)
+        for needs in (_WIDGET_NEEDS, _MT_STATEMENT_NEEDS):
+            assert _holds_any(low, needs, known) == any(
+                all(w in low for w in need) for need in needs), text[:60]
+        assert all(there == (w in low) for w, there in known.items())
+
+
+def test_the_lowercase_start_scan_finds_every_lowercase_start_a_plain_scan_finds() -> None:
+    from cleanpipe.stages.translation import _L, _SP, LOWER_START_RE
+
+    plain = re.compile(rf"\.(?P<sp>{_SP}+)(?P<word>{_L}[\w'’-]*)")
+    texts = _crafted_texts() + [
+        "End. the start. The x. \u00c9t\u00e9 f. \u00e9t\u00e9 g.  a.\u00a0b. \u00c0 c. x.Y. "
+        "\u0394 d. \u03b4 e. iPhone. eBay.  ..the"]
+    for text in texts:
+        found = [m.span() for m in LOWER_START_RE.finditer(text)]
+        lower = [m.span() for m in plain.finditer(text) if m.group("word")[0].islower()]
+        assert set(lower) <= set(found), text[:60]
+        assert all(text[a + 1:b].lstrip(_SP[1:-1])[0] not in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                   for a, b in found)
+
+
+def test_foreign_words_counted_from_the_lowercased_words_as_from_the_exact_ones() -> None:
+    from cleanpipe.stages import translation
+    from cleanpipe.stages.translation import _TOKEN_STRIP, _foreign_in_context, _Hits
+
+    settings = TranslationSettings()
+    fw = settings.foreign_words
+    leftovers = translation._possible_leftovers("en", fw.source_languages,
+                                                fw.source_min_zipf, fw.target_max_zipf)
+    prose = ("We went to the market and found that the old sondern was still there, and "
+             "the people said that the également of the town was very good for all of them. "
+             "Sondern, «sondern» and (également) are here too, as is Also with the same.")
+    counted = {}
+    for text in _fixture_texts() + [prose, prose.upper(), prose.replace(" the ", " The ")]:
+        spans = paragraph_spans(text)
+        exact = {t.strip(_TOKEN_STRIP) for t in set(text.split())} & leftovers.keys()
+        found = leftovers.keys() & {t.strip(_TOKEN_STRIP) for t in set(text.lower().split())}
+        assert exact <= found
+        by_exact, by_found = _Hits(3), _Hits(3)
+        _foreign_in_context(text, text, spans, "en", exact, translation._large_table("en"),
+                            settings, by_exact)
+        _foreign_in_context(text, text, spans, "en", found, translation._large_table("en"),
+                            settings, by_found)
+        assert (by_exact.counts, by_exact.offsets, by_exact.examples) == (
+            by_found.counts, by_found.offsets, by_found.examples)
+        counted[text] = (len(exact), len(found), by_found.counts.get("foreign_words", 0))
+    assert counted[prose] == (2, 2, 2)
+    assert counted[prose.upper()] == (0, 2, 0)  # more words looked for, none counted
