@@ -571,3 +571,21 @@ def test_foreign_words_counted_from_the_lowercased_words_as_from_the_exact_ones(
         counted[text] = (len(exact), len(found), by_found.counts.get("foreign_words", 0))
     assert counted[prose] == (2, 2, 2)
     assert counted[prose.upper()] == (0, 2, 0)  # more words looked for, none counted
+
+
+def test_every_lowercase_fragment_start_is_a_place_the_cheaper_scan_finds() -> None:
+    from cleanpipe.stages.translation import FRAGMENT_RE, STOP_THEN_LETTER_RE
+
+    texts = _crafted_texts() + [
+        "He said. the senior official. Then it. \u00e9t\u00e9 long. \u201dHe said.\u201d the end.",
+        "x.\u00a0\u00a0the one two. A. b. c d e f g. \u03b4 x.\n\nyes. no.", "a.  b.", "."]
+    for text in texts:
+        places = {m.start(1) for m in STOP_THEN_LETTER_RE.finditer(text)
+                  if m.group(1).islower()}
+        for m in FRAGMENT_RE.finditer(text):
+            if m.group("frag")[0].islower():
+                assert m.start("frag") in places, (text[:60], m.group())
+    report = translation_signals(
+        "We went there with all of the people in the town today. the senior official.\n"
+        * 5, None)
+    assert report.counts.get("stray_fragment", 0) >= 1  # (and the gate lets it through)

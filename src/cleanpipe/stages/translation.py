@@ -325,6 +325,10 @@ FRAGMENT_RE = re.compile(
     rf"(?={_SP}*$|{_SP}+(?P<next>[“\"«„]|[^\W\d_]))",
     re.M,
 )
+# where a FRAGMENT_RE match would start its fragment: a letter after a full stop, closer and
+# spaces (a Latin capital passed over at once). No match holds a second full stop, so the
+# scan finds every such place.
+STOP_THEN_LETTER_RE = re.compile(rf"\.{_CLOSERS_AFTER_TERM}?{_SP}+(?![A-ZÀ-ÖØ-Þ])({_L})")
 SPACE_BEFORE_PUNCT_RE = re.compile(rf"[ {_ODD_SPACE}][:;!?](?=\s|$)", re.M)
 # its matches' punctuation marks: rarer than the spaces, where a scan for the pattern
 # stopped (the same places, one character on)
@@ -713,8 +717,11 @@ def _joint_signals(text: str, lang: str | None, cfg: TranslationSettings, hits: 
     n_lower = sum(map(str.islower, starts))
     if n_lower >= cfg.lowercase_writer_min and n_lower / len(starts) > cfg.lowercase_writer_ratio:
         return
-    frag_starts = set()
-    for m in FRAGMENT_RE.finditer(text):
+    # a fragment counts only if it starts lowercase: a text with no lowercase letter after
+    # a full stop has none, and is spared the fragment scan, which stops at every stop
+    fragments = (FRAGMENT_RE.finditer(text)
+                 if any(map(str.islower, STOP_THEN_LETTER_RE.findall(text))) else ())
+    for m in fragments:
         frag = m.group("frag")
         words = frag.split()
         first = words[0].rstrip(".!?")
@@ -729,7 +736,6 @@ def _joint_signals(text: str, lang: str | None, cfg: TranslationSettings, hits: 
             continue
         if not _sentence_end_ok(text, m.start("ws"), cfg.min_prev_sentence_words):
             continue
-        frag_starts.add(m.start("frag"))
         hits.add("stray_fragment", text, m.start("ws"), m.end(), ctx=40)
     for m in LOWER_START_RE.finditer(text):
         word = m.group("word")  # (the cheap test first: most sentences start uppercase)
