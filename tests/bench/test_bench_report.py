@@ -50,6 +50,16 @@ def test_table_shows_changes_against_an_earlier_run() -> None:
     assert "0.953 (+0.000)" in table
 
 
+def test_held_out_dump_row_when_measured() -> None:
+    data = results()
+    data["dumps"]["trafilatura-half"] = {"c4-filter": {"f1": 0.702},
+                                         "cleanpipe": {"f1": 0.846}}
+    table = render_table(data)
+    row = next(ln for ln in table.splitlines() if "snippet F1 (held out)" in ln)
+    assert "0.702" in row and "0.846" in row
+    assert "held out" not in render_table(results())
+
+
 def test_language_section_when_measured() -> None:
     data = results()
     data["language"] = {"stages": ["language", "translation"],
@@ -80,7 +90,7 @@ def test_shipped_baseline_names_real_figures() -> None:
     floors = load_floors(ROOT / "bench" / "baseline.json")
     paths = {f.figure for f in floors} | {f.min_figure for f in floors if f.min_figure}
     assert "html.aeb.cleanpipe.f1" in paths and "dumps.text_pages_per_s" in paths
-    assert len(floors) == 13
+    assert len(floors) == 15
 
 
 def test_gate_on_saved_results_exits_1_and_names_the_miss(

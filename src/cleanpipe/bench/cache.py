@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from cleanpipe.bench.data import Page
+from cleanpipe.bench.data import Page, SnippetPage
 from cleanpipe.bench.dumps import make_dump
 
 log = logging.getLogger("cleanpipe.bench")
@@ -31,7 +31,8 @@ def _cache_key(data_root: Path, name: str) -> str:
     return hashlib.sha1(seed.encode("utf-8")).hexdigest()[:16]
 
 
-def cached_dumps(pages: Sequence[Page], data_root: Path, name: str, cache_dir: Path) -> list[str]:
+def cached_dumps(pages: Sequence[Page | SnippetPage], data_root: Path, name: str,
+                 cache_dir: Path) -> list[str]:
     """The dump of every page, read from the cache where present, made and saved otherwise."""
     path = cache_dir / f"dumps-{name}-{_cache_key(data_root, name)}.json.gz"
     cached: dict[str, str] = {}

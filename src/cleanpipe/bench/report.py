@@ -93,6 +93,8 @@ def sections(results: Mapping[str, Any]) -> list[Section]:
     for label, key in (("aeb shingle", "aeb"), ("wcxb word", "wcxb")):
         for part, name in (("F1", "f1"), ("P", "p"), ("R", "r")):
             text_rows.append(Row(f"{label} {part}", f"dumps.{key}.{{s}}.{name}"))
+    text_rows.append(Row("trafilatura-half snippet F1 (held out)",
+                         "dumps.trafilatura-half.{s}.f1"))
     text_rows.append(Row("pages/s aeb", "dumps.aeb.{s}.pages_per_s", 1))
     text_rows.append(Row("pages/s wcxb", "dumps.wcxb.{s}.pages_per_s", 1))
     text_rows.append(Row("text path pages/s (aeb+wcxb)", "dumps.text_pages_per_s", 1,

@@ -10,6 +10,8 @@ layout, with ``SYS`` a system name::
     html.trafilatura-half.SYS         f1 tp fp fn pages errors seconds pages_per_s
     html.speed                        SYS -> pages/s over all HTML pages; ratio
     dumps.aeb.SYS / dumps.wcxb.SYS    as html.aeb / html.wcxb (SYS: dump, c4-filter, ...)
+    dumps.trafilatura-half.SYS        as html.trafilatura-half, on its pages' dumps: a
+                                      held-out check of the dump cleaner
     dumps.text_pages_per_s            cleanpipe's text path as a batch job meets it: a new
                                       pipeline alone over every dump (see batch_pass)
     dumps.text_side_by_side_pages_per_s   the same pipeline's pages/s in the side-by-side
@@ -424,6 +426,13 @@ def run_benchmark(options: Options) -> dict[str, Any]:
                 dumps[name] = {n: score_words(pages, ex, titles=False) for n, ex in runs.items()}
             side_by_side.extend(runs["cleanpipe"])
             all_items.extend(items)
+        if half:
+            # held out: no text-path work was tuned on these pages (mostly German, many
+            # encodings), so this row tells whether the dump cleaner generalises
+            held_out = list(zip(half, cached_dumps(half, root, "trafilatura-half",
+                                                   options.cache_dir), strict=True))
+            runs = run_systems("trafilatura-half dumps", held_out, text_runners)
+            dumps["trafilatura-half"] = {n: score_snippets(half, ex) for n, ex in runs.items()}
         # the whole pipeline (bytes to record), one process, CPU time (process_time), each
         # dump once: alone after warm_up for the figure the floor checks, beside the other
         # systems, and in warm_up itself for what a fresh process pays on these pages
