@@ -402,3 +402,45 @@ def test_the_bullet_prefilter_lets_every_bullet_through() -> None:
     first = re.compile(r"[-–—•·*▪►✓✔]|\d")
     starts = [c for c in map(chr, range(sys.maxunicode + 1)) if first.match(c)]
     assert all(c in _BULLET_MARKS or c.isdecimal() for c in starts)
+
+
+CODE = DUMPS / "tutorial-with-code.txt"
+
+
+def test_a_code_sample_split_token_by_token_is_not_a_menu(pipeline) -> None:
+    text = _chrome_input(pipeline, CODE)
+    rules = load_rules().rules["chrome"]
+    settings = load_rules().settings["chrome"]
+    kept, removals = strip_chrome(text, rules, settings, kind="text")
+    for token in ("AddHttpClient", "AddHttpMessageHandler", "TimeSpan", "CreateClient"):
+        assert f"\n{token}\n" in kept
+    removed = {r.text: r.rule for r in removals}
+    assert removed["Field Notes"] == "menu-run" and removed["Writing CSV files"] == "menu-run"
+    # without the evidence the tokens are a long menu that splits the article in two
+    off = ChromeSettings(structure=StructureSettings(code_syntax_share=1.0))
+    kept_off, removals_off = strip_chrome(text, rules, off, kind="text")
+    assert "AddHttpClient" not in kept_off
+    assert {r.text: r.rule for r in removals_off}["AddHttpClient"] == "menu-run"
+    for para in (p for p in CODE.read_text("utf-8").split("\n") if len(p.split()) > 30):
+        assert para in kept and para in kept_off
+
+
+def test_parentheses_around_scores_and_counters_are_not_code() -> None:
+    para = ("The council said on Monday that the old bridge over the river would reopen "
+            "in the spring, once the repairs to its piers are finished and tested.")
+    before, after = ([para.replace("Monday", day) for day in days]
+                     for days in (("Monday", "Tuesday", "Friday"), ("May", "June", "July")))
+    labels = ("Cart", "Wishlist", "Orders", "Returns", "Alerts", "Messages", "Coupons",
+              "Gift cards", "Addresses", "Payments", "Reviews", "Settings")
+    counters = [x for label in labels for x in (label, "(", "1", ")")]
+    lines = [*before, "", *counters, "", *after]
+    reasons = clean_dump(lines, [None] * len(lines), StructureSettings())
+    # (the last label and its counter pass for a heading of the paragraphs after them)
+    menu = range(len(before) + 1, len(before) + 1 + len(counters) - 4)
+    assert all(reasons[i] is None for i in (0, 1, 2, -1, -2, -3))
+    assert all(reasons[i] is not None for i in menu)
+    # with "=" and ";" among the brackets the same run is a code sample, and stays
+    code = [";" if x == ")" and i % 8 == 3 else "=" if x == "(" and i % 8 == 1 else x
+            for i, x in enumerate(counters)]
+    lines = [*before, "", *code, "", *after]
+    assert all(r is None for r in clean_dump(lines, [None] * len(lines), StructureSettings()))

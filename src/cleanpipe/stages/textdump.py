@@ -111,6 +111,13 @@ class StructureSettings:
         run before the marker scores at least this, that one is the article: a comment
         thread or teaser list longer than the post cannot swallow it (runs after the
         marker still join when they score extra_block_share of it).
+    code_run_min / code_syntax_share / code_syntax_kinds: a run of code_run_min+ short
+        groups whose lines are code syntax alone ("(", "});", "=>") for at least
+        code_syntax_share of them, with at least code_syntax_kinds kinds of syntax among
+        ( [ { ; = (a closing bracket counts as its opening one), is a code sample split
+        token by token: its groups score 0 and are no menu, so the prose around it holds
+        it; a code_syntax_share of 1 turns this off. Parentheses alone are not enough:
+        comment headers put a score or an id between them.
     record_rules / record_min_hits / record_max_groups / record_max_prose: a run of
         records is one of the record_rules (a dateline, a byline, a "Reply" or share
         button, a counter) matching record_min_hits+ times in a row, at most
@@ -162,6 +169,9 @@ class StructureSettings:
     record_max_groups: int = field(default=8, metadata=_bounded(1))
     record_max_prose: int = field(default=2, metadata=_bounded(1))
     record_min_prose: int = field(default=400, metadata=_bounded(0))
+    code_run_min: int = field(default=6, metadata=_bounded(1))
+    code_syntax_share: float = field(default=0.15, metadata=_bounded(0, 1))
+    code_syntax_kinds: int = field(default=2, metadata=_bounded(1))
     record_rules: tuple[str, ...] = ("dateline", "byline", "comment-meta", "counter",
                                      "reading-counters", "wp-comment-form",
                                      "news-share-bar", "share-and-account-prefix")
@@ -472,6 +482,7 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
 
     _mark_duplicates(text, words, kind, score, reason, hard, s)
     _mark_teasers(text, words, kind, score, reason, hard, s)
+    code = _code_runs(lines, firsts, ends, kind, score, reason, s)
 
     # End of the article: comment threads and teasers after it count for less. A group a
     # rule matched is short, so the good prose before one is that of all groups before it.
@@ -501,7 +512,7 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
         in_block[bs:be] = repeat(True, be - bs)
     for bs, be in blocks:
         keep[bs:be] = map(not_, hard[bs:be])  # a block holds its lines, except what a rule removes
-        _drop_inner_menus(bs, be, kind, reason, keep, text, s, stop)
+        _drop_inner_menus(bs, be, kind, reason, keep, text, code, s, stop)
         # headings just before the block
         g, taken = bs - 1, 0
         while g >= 0 and taken < s.lead_max_groups and not in_block[g]:
@@ -633,15 +644,16 @@ def _as_set(names: tuple[str, ...]) -> frozenset[str]:
 
 
 def _drop_inner_menus(bs: int, be: int, kind: list[int], reason: list[str | None],
-                      keep: list[bool], text: list[str], s: StructureSettings,
-                      stop: frozenset[str]) -> None:
-    """Inside a block, drop runs of inner_run_min+ menu-like short groups."""
+                      keep: list[bool], text: list[str], code: list[bool],
+                      s: StructureSettings, stop: frozenset[str]) -> None:
+    """Inside a block, drop runs of inner_run_min+ menu-like short groups (code is not)."""
     # A menu run is made of short groups, so it lies in a run of as many short groups.
     for short in _short_runs(s.inner_run_min).finditer(bytes(kind), bs, be):
         g, end = short.span()
         while g < end:
             h = g
-            while h < end and (reason[h] is not None or _menu_like(text[h], stop)):
+            while h < end and not code[h] and (reason[h] is not None
+                                               or _menu_like(text[h], stop)):
                 h += 1
             if h - g >= s.inner_run_min and not _table_like(text, reason, g, h, s):
                 for x in range(g, h):
@@ -649,6 +661,48 @@ def _drop_inner_menus(bs: int, be: int, kind: list[int], reason: list[str | None
                         keep[x] = False
                         reason[x] = reason[x] or MENU_RUN
             g = h + 1 if h == g else h
+
+
+# A line of code syntax alone: brackets, semicolons, "=" and the punctuation around them
+# ("(", "});", "=>", "[]"), as a dump holds a highlighted code sample token by token.
+_SYNTAX = re.compile(r"[^\w]*[()\[\]{};=][^\w]*")
+_SYNTAX_MAX_CHARS = 8
+_SYNTAX_CHARS = frozenset("([{;=")
+_PAIRS = str.maketrans(")]}", "([{")  # a closing bracket is the same kind as its opening
+
+
+def _code_runs(lines: Sequence[str], firsts: list[int], ends: list[int], kind: list[int],
+               score: list[float], reason: list[str | None],
+               s: StructureSettings) -> list[bool]:
+    """Flag the short groups of code samples, which score 0 and are no menu.
+
+    A dump splits highlighted code into one line per token: in a run of code_run_min+
+    short groups, code_syntax_share or more of the lines are code syntax alone, of
+    code_syntax_kinds kinds. Menus and breadcrumbs hold labels and separators ("|",
+    "»"), not brackets, "=" and semicolons, so such a run is part of the page's text (a
+    tutorial, a reference page) that the prose around it can span. Its labels and the
+    syntax lines a rule matched score 0; other chrome in it keeps its penalty.
+    """
+    n = len(kind)
+    code = [False] * n
+    if s.code_syntax_share >= 1.0:
+        return code
+    syntax = _SYNTAX.fullmatch
+    most = _SYNTAX_MAX_CHARS
+    for run in _short_runs(s.code_run_min).finditer(bytes(kind)):
+        g, h = run.span()
+        body = list(filter(None, lines[firsts[g]:ends[h - 1]]))
+        tokens = [ln for ln in body if len(ln) <= most and syntax(ln)]
+        if (len(tokens) < s.code_syntax_share * len(body)
+                or len(set("".join(tokens).translate(_PAIRS)) & _SYNTAX_CHARS)
+                < s.code_syntax_kinds):
+            continue
+        for x in range(g, h):
+            t = lines[firsts[x]]
+            if reason[x] is None or (len(t) <= most and syntax(t)):
+                code[x] = True
+                score[x] = 0.0
+    return code
 
 
 @functools.lru_cache(maxsize=8)
