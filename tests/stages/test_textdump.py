@@ -444,3 +444,21 @@ def test_parentheses_around_scores_and_counters_are_not_code() -> None:
             for i, x in enumerate(counters)]
     lines = [*before, "", *code, "", *after]
     assert all(r is None for r in clean_dump(lines, [None] * len(lines), StructureSettings()))
+
+
+def test_short_replies_after_long_posts_are_the_thread_not_a_record_run() -> None:
+    sentence = ("We moved the old boiler out of the cellar last spring and the damp has "
+                "been worse ever since, even with the windows open on dry days. ")
+    long_posts: list[str] = []
+    for i in range(4):  # each post three paragraphs long: no run of records yet
+        long_posts += [f"Member {i}", f"March {i + 1}, 2025",
+                       *(sentence * 2 + f"Part {j} of post {i}." for j in range(3)), ""]
+    lines = ["Damp cellar after moving the boiler", "", *long_posts, *_dated_records(5)]
+    hits = [RuleHit("dateline", False) if ln.startswith("March") else None for ln in lines]
+    replies = [i for i, ln in enumerate(lines) if ln.startswith("I have had")]
+    reasons = clean_dump(lines, hits, StructureSettings())
+    assert all(reasons[i] is None for i in replies)
+    assert all(reasons[i] is None for i, ln in enumerate(lines) if ln.startswith("We moved"))
+    # not counting the dated posts before it, the replies' run ends the first posts
+    cut = clean_dump(lines, hits, StructureSettings(record_prior_hits=0))
+    assert all(cut[i] == "record-run" for i in replies)

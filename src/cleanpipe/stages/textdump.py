@@ -126,6 +126,10 @@ class StructureSettings:
     record_min_prose: a run of records that follows at least this many words of good
         prose ends the article like an end marker (``record-run``); on a forum or a
         listing the records start before that much prose and stay.
+    record_prior_hits: ... nor when the same record already matched this many times
+        after the first good prose, each after a paragraph of its own: then the page is
+        made of records (a forum thread whose posts each end in "Reply" and a date),
+        and a long first post must not cut off the replies; 0 turns this off.
     """
 
     enabled: bool = True
@@ -169,6 +173,7 @@ class StructureSettings:
     record_max_groups: int = field(default=8, metadata=_bounded(1))
     record_max_prose: int = field(default=2, metadata=_bounded(1))
     record_min_prose: int = field(default=400, metadata=_bounded(0))
+    record_prior_hits: int = field(default=3, metadata=_bounded(0))
     code_run_min: int = field(default=6, metadata=_bounded(1))
     code_syntax_share: float = field(default=0.15, metadata=_bounded(0, 1))
     code_syntax_kinds: int = field(default=2, metadata=_bounded(1))
@@ -497,7 +502,7 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
                 break
     # A run of records (comments, teasers) after a long article ends it like a marker.
     tail_reason = AFTER_END
-    records = _record_run_start(ghit, reason, kind, words, s)
+    records = _record_run_start(ghit, reason, kind, words, s, good.find(_GOOD))
     if (records is not None and records < tail_from
             and sum(compress(words[:records], good[:records])) >= s.record_min_prose):
         tail_from, tail_reason = records, RECORDS
@@ -606,14 +611,19 @@ def _mark_teasers(text: list[str], words: list[int], kind: list[int], score: lis
 
 
 def _record_run_start(ghit: list[RuleHit | None], reason: list[str | None], kind: list[int],
-                      words: list[int], s: StructureSettings) -> int | None:
+                      words: list[int], s: StructureSettings,
+                      first_good: int = 0) -> int | None:
     """The first group of a run of records: the same rule (a dateline, a byline, a share
     bar, a "Reply" button) matching record_min_hits+ times in a row, with one to
     record_max_prose paragraphs and at most record_max_groups groups between two hits.
 
     Comment threads and teaser lists (headline, author, date, summary) have that shape;
-    an article's paragraphs do not. ``None`` when the page has no such run. A group a rule
-    matched is short (:func:`clean_dump` scores it so): records are never paragraphs.
+    an article's paragraphs do not. A run whose record already matched
+    record_prior_hits times in the prose before it (from ``first_good``, the first group
+    of good prose, each hit after a paragraph of its own) does not count: those records
+    are the page, as the posts of a forum thread are. ``None`` when the page has no
+    such run. A group a rule matched is short (:func:`clean_dump` scores it so): records
+    are never paragraphs.
     """
     if s.record_min_hits <= 0:
         return None
@@ -625,6 +635,8 @@ def _record_run_start(ghit: list[RuleHit | None], reason: list[str | None], kind
     prose = [0, *accumulate(map(bool, kind))]  # prose[g]: paragraphs before group g
     last: dict[str, tuple[int, int, int]] = {}  # rule -> (first hit of chain, hits, last hit)
     best: int | None = None
+    many = s.record_prior_hits or len(records) + 1  # 0: no run is the page's records
+    page_records: set[int] = set()  # first hits of chains that are the page's records
     for g, r in records:
         chain = last.get(r)
         if (chain is not None and g - chain[2] <= s.record_max_groups
@@ -633,9 +645,26 @@ def _record_run_start(ghit: list[RuleHit | None], reason: list[str | None], kind
         else:
             chain = (g, 1, g)
         last[r] = chain
-        if chain[1] >= s.record_min_hits and (best is None or chain[0] < best):
-            best = chain[0]
+        if (chain[1] >= s.record_min_hits and (best is None or chain[0] < best)
+                and chain[0] not in page_records):
+            if _records_before(records, r, first_good, chain[0], prose) < many:
+                best = chain[0]
+            else:
+                page_records.add(chain[0])  # judged once, however long the chain grows
     return best
+
+
+def _records_before(records: list[tuple[int, str]], rule: str, lo: int, hi: int,
+                    prose: list[int]) -> int:
+    """How many times ``rule`` matched in groups lo..hi-1, each after a paragraph of its
+    own (hits with no paragraph between them, as in a list, count once)."""
+    n, at = 0, -1
+    for x, r in records:
+        if x >= hi:
+            break
+        if r == rule and x >= lo and (at < 0 or prose[x] > prose[at]):
+            n, at = n + 1, x
+    return n
 
 
 @functools.lru_cache(maxsize=8)
