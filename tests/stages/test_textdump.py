@@ -412,7 +412,8 @@ def test_a_code_sample_split_token_by_token_is_not_a_menu(pipeline) -> None:
     rules = load_rules().rules["chrome"]
     settings = load_rules().settings["chrome"]
     kept, removals = strip_chrome(text, rules, settings, kind="text")
-    for token in ("AddHttpClient", "AddHttpMessageHandler", "TimeSpan", "CreateClient"):
+    for token in ("AddHttpClient", "AddHttpMessageHandler", "TimeSpan", "CreateClient",
+                  "=", "30", "=>"):  # numbers and operators too, which a rule would drop
         assert f"\n{token}\n" in kept
     removed = {r.text: r.rule for r in removals}
     assert removed["Field Notes"] == "menu-run" and removed["Writing CSV files"] == "menu-run"
@@ -420,7 +421,8 @@ def test_a_code_sample_split_token_by_token_is_not_a_menu(pipeline) -> None:
     off = ChromeSettings(structure=StructureSettings(code_syntax_share=1.0))
     kept_off, removals_off = strip_chrome(text, rules, off, kind="text")
     assert "AddHttpClient" not in kept_off
-    assert {r.text: r.rule for r in removals_off}["AddHttpClient"] == "menu-run"
+    removed_off = {r.text: r.rule for r in removals_off}
+    assert removed_off["AddHttpClient"] == "menu-run" and removed_off["30"] == "numbers-only"
     for para in (p for p in CODE.read_text("utf-8").split("\n") if len(p.split()) > 30):
         assert para in kept and para in kept_off
 

@@ -116,8 +116,9 @@ class StructureSettings:
         code_syntax_share of them, with at least code_syntax_kinds kinds of syntax among
         ( [ { ; = (a closing bracket counts as its opening one), is a code sample split
         token by token: its groups score 0 and are no menu, so the prose around it holds
-        it; a code_syntax_share of 1 turns this off. Parentheses alone are not enough:
-        comment headers put a score or an id between them.
+        it, and its numbers and operators stay whatever rule matched them; a
+        code_syntax_share of 1 turns this off. Parentheses alone are not enough: comment
+        headers put a score or an id between them.
     record_rules / record_min_hits / record_max_groups / record_max_prose: a run of
         records is one of the record_rules (a dateline, a byline, a "Reply" or share
         button, a counter) matching record_min_hits+ times in a row, at most
@@ -487,7 +488,7 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
 
     _mark_duplicates(text, words, kind, score, reason, hard, s)
     _mark_teasers(text, words, kind, score, reason, hard, s)
-    code = _code_runs(lines, firsts, ends, kind, score, reason, s)
+    code = _code_runs(lines, firsts, ends, kind, score, reason, hard, s)
 
     # End of the article: comment threads and teasers after it count for less. A group a
     # rule matched is short, so the good prose before one is that of all groups before it.
@@ -696,12 +697,15 @@ def _drop_inner_menus(bs: int, be: int, kind: list[int], reason: list[str | None
 # ("(", "});", "=>", "[]"), as a dump holds a highlighted code sample token by token.
 _SYNTAX = re.compile(r"[^\w]*[()\[\]{};=][^\w]*")
 _SYNTAX_MAX_CHARS = 8
+# Somewhere in a block of lines, a line of syntax alone starts (a quick test first)
+_SYNTAX_LINE = re.compile(r"^[^\w\n]{0,7}[()\[\]{};=]", re.MULTILINE)
+_LETTER = re.compile(r"[^\W\d_]")
 _SYNTAX_CHARS = frozenset("([{;=")
 _PAIRS = str.maketrans(")]}", "([{")  # a closing bracket is the same kind as its opening
 
 
 def _code_runs(lines: Sequence[str], firsts: list[int], ends: list[int], kind: list[int],
-               score: list[float], reason: list[str | None],
+               score: list[float], reason: list[str | None], hard: list[bool],
                s: StructureSettings) -> list[bool]:
     """Flag the short groups of code samples, which score 0 and are no menu.
 
@@ -709,8 +713,9 @@ def _code_runs(lines: Sequence[str], firsts: list[int], ends: list[int], kind: l
     short groups, code_syntax_share or more of the lines are code syntax alone, of
     code_syntax_kinds kinds. Menus and breadcrumbs hold labels and separators ("|",
     "»"), not brackets, "=" and semicolons, so such a run is part of the page's text (a
-    tutorial, a reference page) that the prose around it can span. Its labels and the
-    syntax lines a rule matched score 0; other chrome in it keeps its penalty.
+    tutorial, a reference page) that the prose around it can span. Its groups score 0,
+    and those without a letter (numbers, operators) stay even when a rule matched them;
+    other chrome in it keeps its penalty and its reason.
     """
     n = len(kind)
     code = [False] * n
@@ -720,17 +725,21 @@ def _code_runs(lines: Sequence[str], firsts: list[int], ends: list[int], kind: l
     most = _SYNTAX_MAX_CHARS
     for run in _short_runs(s.code_run_min).finditer(bytes(kind)):
         g, h = run.span()
-        body = list(filter(None, lines[firsts[g]:ends[h - 1]]))
+        body = lines[firsts[g]:ends[h - 1]]
+        if not _SYNTAX_LINE.search("\n".join(body)):
+            continue  # no line of syntax alone: a menu, the common case
+        body = list(filter(None, body))
         tokens = [ln for ln in body if len(ln) <= most and syntax(ln)]
         if (len(tokens) < s.code_syntax_share * len(body)
                 or len(set("".join(tokens).translate(_PAIRS)) & _SYNTAX_CHARS)
                 < s.code_syntax_kinds):
             continue
         for x in range(g, h):
-            t = lines[firsts[x]]
-            if reason[x] is None or (len(t) <= most and syntax(t)):
-                code[x] = True
-                score[x] = 0.0
+            if reason[x] is None:
+                code[x], score[x] = True, 0.0
+            elif _LETTER.search(" ".join(lines[firsts[x]:ends[x]])) is None:
+                # numbers and operators ("=", "[3, 4, 5]") are code, whatever rule matched
+                code[x], score[x], reason[x], hard[x] = True, 0.0, None, False
     return code
 
 
