@@ -436,7 +436,7 @@ def test_parentheses_around_scores_and_counters_are_not_code() -> None:
               "Gift cards", "Addresses", "Payments", "Reviews", "Settings")
     counters = [x for label in labels for x in (label, "(", "1", ")")]
     lines = [*before, "", *counters, "", *after]
-    reasons = clean_dump(lines, [None] * len(lines), StructureSettings())
+    reasons = clean_dump(lines, _symbol_hits(lines), StructureSettings())
     # (the last label and its counter pass for a heading of the paragraphs after them)
     menu = range(len(before) + 1, len(before) + 1 + len(counters) - 4)
     assert all(reasons[i] is None for i in (0, 1, 2, -1, -2, -3))
@@ -445,7 +445,15 @@ def test_parentheses_around_scores_and_counters_are_not_code() -> None:
     code = [";" if x == ")" and i % 8 == 3 else "=" if x == "(" and i % 8 == 1 else x
             for i, x in enumerate(counters)]
     lines = [*before, "", *code, "", *after]
-    assert all(r is None for r in clean_dump(lines, [None] * len(lines), StructureSettings()))
+    assert all(r is None for r in clean_dump(lines, _symbol_hits(lines), StructureSettings()))
+
+
+def _symbol_hits(lines: list[str]) -> list[RuleHit | None]:
+    """The evidence the line rules give: a line without a letter is chrome (numbers-only)."""
+    import re
+
+    return [RuleHit("numbers-only", True) if ln and not re.search(r"[^\W\d_]", ln) else None
+            for ln in lines]
 
 
 def test_short_replies_after_long_posts_are_the_thread_not_a_record_run() -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -488,7 +489,7 @@ def clean_dump(lines: Sequence[str], hits: Sequence[RuleHit | None],
 
     _mark_duplicates(text, words, kind, score, reason, hard, s)
     _mark_teasers(text, words, kind, score, reason, hard, s)
-    code = _code_runs(lines, firsts, ends, kind, score, reason, hard, s)
+    code = _code_runs(lines, hits, firsts, ends, kind, score, reason, hard, s)
 
     # End of the article: comment threads and teasers after it count for less. A group a
     # rule matched is short, so the good prose before one is that of all groups before it.
@@ -695,17 +696,29 @@ def _drop_inner_menus(bs: int, be: int, kind: list[int], reason: list[str | None
 
 # A line of code syntax alone: brackets, semicolons, "=" and the punctuation around them
 # ("(", "});", "=>", "[]"), as a dump holds a highlighted code sample token by token.
-_SYNTAX = re.compile(r"[^\w]*[()\[\]{};=][^\w]*")
+_SYNTAX = re.compile(r"[^\w]{0,7}[()\[\]{};=][^\w]*")
 _SYNTAX_MAX_CHARS = 8
-# Somewhere in a block of lines, a line of syntax alone starts (a quick test first)
-_SYNTAX_LINE = re.compile(r"^[^\w\n]{0,7}[()\[\]{};=]", re.MULTILINE)
+
+
+def _syntax_lines(lines: Sequence[str], hits: Sequence[RuleHit | None]) -> list[int]:
+    """The indices of the lines of code syntax alone, at most _SYNTAX_MAX_CHARS long.
+
+    They are looked for among the lines a rule matched: the line rules take every line
+    without a word for chrome (``numbers-only``), and scanning only those is much
+    cheaper than scanning every line of the page.
+    """
+    syntax, most = _SYNTAX.fullmatch, _SYNTAX_MAX_CHARS
+    return [i for i in compress(count(), hits) if len(lines[i]) <= most and syntax(lines[i])]
+
+
 _LETTER = re.compile(r"[^\W\d_]")
 _SYNTAX_CHARS = frozenset("([{;=")
 _PAIRS = str.maketrans(")]}", "([{")  # a closing bracket is the same kind as its opening
 
 
-def _code_runs(lines: Sequence[str], firsts: list[int], ends: list[int], kind: list[int],
-               score: list[float], reason: list[str | None], hard: list[bool],
+def _code_runs(lines: Sequence[str], hits: Sequence[RuleHit | None], firsts: list[int],
+               ends: list[int], kind: list[int], score: list[float],
+               reason: list[str | None], hard: list[bool],
                s: StructureSettings) -> list[bool]:
     """Flag the short groups of code samples, which score 0 and are no menu.
 
@@ -721,18 +734,18 @@ def _code_runs(lines: Sequence[str], firsts: list[int], ends: list[int], kind: l
     code = [False] * n
     if s.code_syntax_share >= 1.0:
         return code
-    syntax = _SYNTAX.fullmatch
-    most = _SYNTAX_MAX_CHARS
+    syntax = _syntax_lines(lines, hits)
+    if not syntax:
+        return code  # most pages: no line of code syntax at all
     for run in _short_runs(s.code_run_min).finditer(bytes(kind)):
         g, h = run.span()
-        body = lines[firsts[g]:ends[h - 1]]
-        if not _SYNTAX_LINE.search("\n".join(body)):
-            continue  # no line of syntax alone: a menu, the common case
-        body = list(filter(None, body))
-        tokens = [ln for ln in body if len(ln) <= most and syntax(ln)]
-        if (len(tokens) < s.code_syntax_share * len(body)
-                or len(set("".join(tokens).translate(_PAIRS)) & _SYNTAX_CHARS)
-                < s.code_syntax_kinds):
+        lo, hi = bisect_left(syntax, firsts[g]), bisect_left(syntax, ends[h - 1])
+        if hi == lo:
+            continue  # a menu, the common case
+        body = sum(ends[x] - firsts[x] for x in range(g, h))  # its non-blank lines
+        tokens = "".join(lines[i] for i in syntax[lo:hi])
+        if (hi - lo < s.code_syntax_share * body
+                or len(set(tokens.translate(_PAIRS)) & _SYNTAX_CHARS) < s.code_syntax_kinds):
             continue
         for x in range(g, h):
             if reason[x] is None:
