@@ -589,3 +589,23 @@ def test_every_lowercase_fragment_start_is_a_place_the_cheaper_scan_finds() -> N
         "We went there with all of the people in the town today. the senior official.\n"
         * 5, None)
     assert report.counts.get("stray_fragment", 0) >= 1  # (and the gate lets it through)
+
+
+def test_the_fast_code_test_agrees_with_codey_re() -> None:
+    from cleanpipe.stages.translation import CODEY_RE, _codey
+
+    texts = _fixture_texts() + [
+        "", "(", "a(", " (x)", "f()", "é(", "_", "x = 1", "a;b", "<b>", "{}", "1(2)", "((",
+        "\u00e9\u0301(", "end.(see)", "word (aside)", "call(arg)"]
+    pieces = [p for t in texts for p in [t, *t.split("\n")]]
+    assert any(_codey(p) for p in pieces) and not all(_codey(p) for p in pieces)
+    for piece in pieces:
+        assert _codey(piece) == bool(CODEY_RE.search(piece)), piece
+
+
+@given(st.text(alphabet="ab1_(){}=;<>é\u0301 \n.", max_size=24))
+@settings(max_examples=300, deadline=None)
+def test_the_fast_code_test_agrees_with_codey_re_on_any_text(text: str) -> None:
+    from cleanpipe.stages.translation import CODEY_RE, _codey
+
+    assert _codey(text) == bool(CODEY_RE.search(text))

@@ -369,8 +369,11 @@ def _caps_re(lang: str) -> re.Pattern[str]:
         return re.compile(r"(?!x)x")
     # factored by common prefixes: re tries a few branches after each space, not sixty.
     # The same matches: a word is followed by a space, so at most one word fits a place.
-    alt = _trie([w[0].upper() + w[1:] for w in words])
-    return re.compile(rf" (?P<w>{alt}) (?=[{_LO}])")
+    # A look at the letter after the space first passes most spaces with one test
+    # instead of a test per branch (a quarter faster; the same matches).
+    capitalised = [w[0].upper() + w[1:] for w in words]
+    firsts = re.escape("".join(sorted({w[0] for w in capitalised})))
+    return re.compile(rf" (?=[{firsts}])(?P<w>{_trie(capitalised)}) (?=[{_LO}])")
 
 
 def _trie(words: Sequence[str]) -> str:
@@ -425,6 +428,16 @@ def _blank_urls(text: str) -> str:
     parts.append(text[pos:])
     return "".join(parts)
 CODEY_RE = re.compile(r"[{}=;<>_]|\w\(")
+# CODEY_RE's two branches as patterns that re scans fast: one opens with a character set,
+# the other with a literal "(" and looks back at the word character (the alternation
+# was tried at every position). A text holds a match of CODEY_RE iff it holds one of them.
+_CODEY_CHAR_RE = re.compile(r"[{}=;<>_]")
+_CODEY_CALL_RE = re.compile(r"\((?<=\w\()")
+
+
+def _codey(text: str) -> bool:
+    """True when ``text`` holds a match of ``CODEY_RE``."""
+    return bool(_CODEY_CHAR_RE.search(text) or _CODEY_CALL_RE.search(text))
 
 WIDGET_LINE_RE = re.compile(
     r"^\s*(?:powered by\s+(?:google\s+)?translat\w*|google\s+translat\w*|select\s+language"
@@ -1046,7 +1059,7 @@ def _lexical_signals(
     # glued tokens where a link was dropped (wordWord), outside code-like paragraphs
     for a, b in _anchored_spans(clean, spans):
         para = clean[a:b]
-        if CODEY_RE.search(para):
+        if _codey(para):
             continue
         for m in GLUED_TOKEN_RE.finditer(para):
             p1, p2 = m.group("a"), m.group("b").lower()
