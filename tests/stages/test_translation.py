@@ -422,18 +422,36 @@ def test_the_spans_holding_a_glued_token_anchor_are_those_whose_own_search_finds
 def test_every_widget_line_or_mt_notice_holds_the_words_its_scan_is_gated_on(line: str) -> None:
     from cleanpipe.stages.translation import (
         _MT_STATEMENT_NEEDS,
+        _MT_STATEMENT_PHRASES,
         _WIDGET_NEEDS,
+        _WIDGET_PHRASES,
         MT_STATEMENT_RE,
         WIDGET_LINE_RE,
         _holds_any,
+        _holds_phrase,
     )
 
     text = f"Some words before.\n{line}\nAnd after it."
-    found = [(m, _WIDGET_NEEDS) for m in WIDGET_LINE_RE.finditer(text)] + [
-        (m, _MT_STATEMENT_NEEDS) for m in MT_STATEMENT_RE.finditer(text)]
+    found = [(m, _WIDGET_NEEDS, _WIDGET_PHRASES) for m in WIDGET_LINE_RE.finditer(text)] + [
+        (m, _MT_STATEMENT_NEEDS, _MT_STATEMENT_PHRASES)
+        for m in MT_STATEMENT_RE.finditer(text)]
     assert found, line  # (each line is one that a scan finds)
-    for m, needs in found:
-        assert _holds_any(m.group().lower(), needs), (line, m.group())
+    for m, needs, phrases in found:
+        assert (_holds_any(m.group().lower(), needs)
+                or _holds_phrase(m.group().lower(), phrases, {})), (line, m.group())
+    # the same lines spaced otherwise and in other cases: what a scan finds, its gate
+    # lets through (the gates read the whole text, lowercased)
+    for variant in (line.upper(), line.replace(" ", "\u00a0\t"), line.replace(" ", "\n "),
+                    line.replace(" ", "  ") + " :", "  " + line.title() + " \u00bb ",
+                    line + "s"):
+        text = f"Before.\n\n{variant}\n\nAfter."
+        low = text.lower()
+        if any(True for _ in WIDGET_LINE_RE.finditer(text)):
+            assert (_holds_any(low, _WIDGET_NEEDS)
+                    or _holds_phrase(low, _WIDGET_PHRASES, {})), variant
+        if any(True for _ in MT_STATEMENT_RE.finditer(text)):
+            assert (_holds_any(low, _MT_STATEMENT_NEEDS)
+                    or _holds_phrase(low, _MT_STATEMENT_PHRASES, {})), variant
 
 
 def test_a_widget_line_is_found_where_re_folds_a_character_to_the_needed_word() -> None:
@@ -510,13 +528,17 @@ def test_the_mt_notice_scan_finds_what_its_pattern_finds() -> None:
 def test_the_gates_of_one_text_answer_as_plain_searches_do() -> None:
     from cleanpipe.stages.translation import (
         _MT_STATEMENT_NEEDS,
+        _MT_STATEMENT_PHRASES,
         _TEXT_ANCHORS,
         _WIDGET_NEEDS,
+        _WIDGET_PHRASES,
         _holds,
         _holds_any,
+        _holds_phrase,
     )
 
     lines = ["select language", "Translate this page", "show original", "transl",
+             "translation by bing", "select  language :", "translated\n",
              "machine translated", "translat google", "sprache wählen", "nothing here", ""]
     for text in lines + [" ".join(lines[i:]) for i in range(len(lines))] + _fixture_texts():
         low = text.lower()
@@ -526,6 +548,9 @@ def test_the_gates_of_one_text_answer_as_plain_searches_do() -> None:
         for needs in (_WIDGET_NEEDS, _MT_STATEMENT_NEEDS):
             assert _holds_any(low, needs, known) == any(
                 all(w in low for w in need) for need in needs), text[:60]
+        for phrases in (_WIDGET_PHRASES, _MT_STATEMENT_PHRASES):
+            assert _holds_phrase(low, phrases, known) == any(
+                rx.search(low) for _, rx in phrases), text[:60]
         assert all(there == (w in low) for w, there in known.items())
 
 

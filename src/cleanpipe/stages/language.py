@@ -130,7 +130,7 @@ def _numpy_owned(table: Any) -> Any:
 
     view = memoryview(table)
     owned = np.array(np.frombuffer(view, dtype=np.dtype(view.format)), copy=True)
-    return memoryview(owned)
+    return owned.data
 
 
 class Py3langidBackend:

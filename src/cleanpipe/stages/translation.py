@@ -466,18 +466,32 @@ _MT_STATEMENT_MAX_LINE = 250
 #: tried each branch there (2x faster; the same matches).
 _MT_STATEMENT_SCAN_RE = re.compile(rf"(?=[tam])(?:{MT_STATEMENT_RE.pattern})", re.I)
 #: Words (lower case) that every match of WIDGET_LINE_RE holds all of, for one of
-#: these tuples, ignoring case; the same for MT_STATEMENT_RE.
+#: these tuples, ignoring case, or else a phrase of _WIDGET_PHRASES; the same for
+#: MT_STATEMENT_RE.
 _WIDGET_NEEDS = (
-    ("translat",), ("select", "language"), ("original text",), ("show original",),
+    ("original text",), ("show original",),
     ("traduire",), ("übersetzen",), ("sprache ", "wählen"), ("choisir la langue",),
     ("seleccionar idioma",), ("traducir",),
 )
 _MT_STATEMENT_NEEDS = (
-    ("translated", "auto"), ("translated", "machine"), ("translat", "google"),
-    ("translat", "deepl"), ("translat", "bing"), ("translat", "microsoft translator"),
-    ("translat", "yandex"), (" übersetzt",), ("traduit automatiquement",),
-    ("traducción automática",), ("traducido automáticamente",),
-    ("tradotto automaticamente",), ("traduzione automatica",),
+    ("translated", "auto"), ("translated", "machine"), (" übersetzt",),
+    ("traduit automatiquement",), ("traducción automática",),
+    ("traducido automáticamente",), ("tradotto automaticamente",),
+    ("traduzione automatica",),
+)
+#: (word, phrase): the lowercased text of a match of the patterns' other branches holds
+#: the phrase where it holds the word, the phrase being looser than the branch (no
+#: word boundaries, a widget's "translat\w*" any non-space). Words alone sent the
+#: pages that merely mention a translation or a language to a scan of the whole text
+#: (1 ms on a long one); a phrase is tried at each place the word is.
+_WIDGET_PHRASES = (
+    # a line that ends with "translat..." (or "translate this page", "translate »")
+    ("translat", re.compile(r"translat\S*(?:\s+this\s+(?:page|site))?[\s:»›>]*$", re.M)),
+    ("select", re.compile(r"select\s+language[\s:»›>]*$", re.M)),
+)
+_MT_STATEMENT_PHRASES = (
+    ("translat", re.compile(r"translat(?:ed|ion)\s+(?:by|with|powered by|provided by)\s+"
+                            r"(?:google|deepl|bing|microsoft translator|yandex)")),
 )
 
 
@@ -503,6 +517,19 @@ def _holds(low: str, word: str, known: dict[str, bool]) -> bool:
                  and word in low)
         known[word] = found
     return found
+
+
+def _holds_phrase(low: str, phrases: tuple[tuple[str, re.Pattern[str]], ...],
+                  known: dict[str, bool]) -> bool:
+    """True when a phrase of ``phrases`` matches ``low`` where ``low`` holds its word."""
+    for word, phrase in phrases:
+        if _holds(low, word, known):
+            k = low.find(word)
+            while k >= 0:
+                if phrase.match(low, k):
+                    return True
+                k = low.find(word, k + 1)
+    return False
 
 
 #: Characters that re's IGNORECASE matches to an ASCII letter although their lower()
@@ -1257,11 +1284,13 @@ def _widget_signals(
         # each scan costs ~1 ms on a long text: it is run where the words its every
         # match holds are in the text (or a character re folds to ASCII is)
         folds = not text.isascii() and any(ch in text for ch in _FOLDS_TO_ASCII)
-        if folds or _holds_any(low, _WIDGET_NEEDS, known):
+        if (folds or _holds_any(low, _WIDGET_NEEDS, known)
+                or _holds_phrase(low, _WIDGET_PHRASES, known)):
             for m in WIDGET_LINE_RE.finditer(text):
                 hits.add("widget_residue", text, m.start(), m.end(), ctx=0)
         m_iter = (list(_MT_STATEMENT_SCAN_RE.finditer(text))
-                  if folds or _holds_any(low, _MT_STATEMENT_NEEDS, known) else [])
+                  if folds or _holds_any(low, _MT_STATEMENT_NEEDS, known)
+                  or _holds_phrase(low, _MT_STATEMENT_PHRASES, known) else [])
     for m in m_iter:
         # only a short line (a notice), not an article discussing machine translation
         ls = text.rfind("\n", 0, m.start()) + 1
