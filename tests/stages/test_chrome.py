@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from cleanpipe.config import load_rules
-from cleanpipe.stages.chrome import ChromeRule, ChromeSettings, strip_chrome
+from cleanpipe.stages.chrome import ChromeMatcher, ChromeRule, ChromeSettings, strip_chrome
 
 BODY = "A long enough paragraph of the article, which says something of substance."
 
@@ -205,3 +207,24 @@ def test_contains_needles_ignore_case_and_keep_the_order_of_the_rules() -> None:
     assert [r and r.id for r in matcher.match_lines(lines)][:10] == [
         "first", "second", None, "first", "second", "first", "first", None, None, "first"]
     assert matcher.match_lines(lines) == [matcher._match(line) for line in lines]
+
+
+def test_matching_many_lines_at_once_gives_each_line_its_own_verdict() -> None:
+    rules = tuple(r for r in load_rules().rules["chrome"] if not r.inputs or "text" in r.inputs)
+    matcher = ChromeMatcher(rules, ChromeSettings())
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    lines = sorted({ln.strip() for path in sorted(fixtures.rglob("*.txt"))
+                    for ln in path.read_text("utf-8", errors="replace").splitlines()
+                    if ln.strip()})
+    lines += ["12 Comments", "\u00a9 2024 Stra\u00dfe GmbH", "Cookie\u017f", "S\u0130gn up",
+              "ALL RIGHTS RESERVED", "Anna says:", "3 hours ago", "March 3, 2020",
+              "\u212aeep reading", "\u0661\u0662 comments", "We use cookies here.", "Menu"]
+    for start in range(0, len(lines), 200):
+        chunk = lines[start:start + 200]
+        assert matcher._match_many(chunk) == [matcher._match(line) for line in chunk]
+    # through the memo too, with repeated, blank and over-long lines
+    dump = (["", "x" * 500] + lines[:300]) * 2
+    fresh = ChromeMatcher(rules, ChromeSettings())
+    expected = [None if not line or len(line) > 400 else matcher._match(line) for line in dump]
+    assert fresh.match_lines(dump) == expected
+    assert fresh.match_lines(dump) == expected

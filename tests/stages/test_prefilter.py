@@ -157,3 +157,31 @@ def test_endings_condition_of_a_dollar_anchored_pattern() -> None:
     assert pf.candidates("3 hours ago") == (0,)
     assert pf.candidates("Agony is a long word") == ()
     assert conditions(r"(?:foo)?$", anchored=True).ends is None
+
+
+def _screened(lines: list[str]) -> dict[int, tuple[int, ...]]:
+    text = "\n" + "\n".join(lines)
+    return dict(ALTERNATIONS.prefilter.screen(lines, text, text.lower()))
+
+
+def test_screen_of_many_lines_never_leaves_out_a_pattern_that_matches() -> None:
+    lines = [line for line in _fixture_lines() if "\u0130" not in line]
+    for start in range(0, len(lines), 150):
+        chunk = lines[start:start + 150]
+        keys = _screened(chunk)
+        for j, line in enumerate(chunk):
+            key = keys.get(j, ())
+            for i, pattern in enumerate(PATTERNS):
+                anchored = i < ALTERNATIONS.split
+                found = pattern.match(line) if anchored else pattern.search(line)
+                assert not found or i in key, (line, pattern.pattern)
+
+
+def test_screen_leaves_out_prose_and_keeps_what_may_be_chrome() -> None:
+    lines = ["The council met on Tuesday to discuss the new budget.",
+             "12 Comments", "She said the plan would cost 3 million euros.", "Leave a Reply",
+             "\u017fhare this", "We use cookies to improve your experience."]
+    keys = _screened(lines)
+    assert 0 not in keys
+    assert {1, 3, 4, 5} <= set(keys)
+    assert keys[4] == ALTERNATIONS.prefilter.everything  # (long s: no conditions)

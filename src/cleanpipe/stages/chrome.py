@@ -276,24 +276,83 @@ class ChromeMatcher:
         return verdict  # type: ignore[return-value]
 
     def match_lines(self, lines: list[str]) -> list[ChromeRule | None]:
-        """:meth:`match` of each of ``lines``, which are stripped (blank: ``None``), in
-        one loop: a dump has hundreds of lines, most of them seen before."""
+        """:meth:`match` of each of ``lines``, which are stripped (blank: ``None``).
+
+        A dump has hundreds of lines, most of them seen before: those come from the memo
+        in one loop, and the others are matched together (see :meth:`_match_many`)."""
         memo, memo_chars = self._memo, self._MEMO_LINE_CHARS
         max_chars = self.settings.max_line_chars
-        _match, recall = self._match, self._recall
         out: list[ChromeRule | None] = []
         append = out.append
+        missed: list[int] = []
         for line in lines:
             if not line or len(line) > max_chars:
                 append(None)
-            elif len(line) <= memo_chars:
-                verdict = memo.get(line, _UNSEEN)
-                if verdict is _UNSEEN:
-                    verdict = recall(line)
-                    memo = self._memo  # (a new generation may have begun)
+            elif len(line) <= memo_chars and (verdict := memo.get(line, _UNSEEN)) is not _UNSEEN:
                 append(verdict)  # type: ignore[arg-type]
             else:
-                append(_match(line))
+                missed.append(len(out))
+                append(None)
+        if not missed:
+            return out
+        # the verdicts to work out: each line once, unless the memo's previous
+        # generation holds it
+        old = self._old_memo
+        unknown = list(dict.fromkeys(
+            line for line in map(lines.__getitem__, missed)
+            if len(line) > memo_chars or line not in old))
+        found = dict(zip(unknown, self._match_many(unknown), strict=True))
+        for k in missed:
+            line = lines[k]
+            if len(line) > memo_chars:
+                out[k] = found[line]
+                continue
+            memo = self._memo
+            verdict = memo.get(line, _UNSEEN)
+            if verdict is _UNSEEN:  # as _recall does, in the order _recall would
+                verdict = found[line] if line in found else old.get(line)
+                if len(memo) >= self._MEMO_SIZE // 2:
+                    self._old_memo, self._memo = memo, {}
+                self._memo[line] = verdict  # type: ignore[assignment]
+            out[k] = verdict  # type: ignore[call-overload]
+        return out
+
+    #: Fewer lines than this are matched one by one: the passes over the text of
+    #: :meth:`_match_many` cost more than they save.
+    _MANY_LINES = 16
+
+    def _match_many(self, lines: list[str]) -> list[ChromeRule | None]:
+        """:meth:`_match` of each of ``lines`` (stripped, not blank), the same verdicts
+        worked out for all at once: one pass per ``contains`` needle over the joined
+        text, and the regexes only for the lines the prefilter's conditions let in
+        (see :meth:`Prefilter.screen`): most lines of a page are none of the rules."""
+        text = "\n" + "\n".join(lines)
+        if len(lines) < self._MANY_LINES or text.count("\n") != len(lines):
+            return list(map(self._match, lines))
+        low = text.lower()
+        if len(low) != len(text):  # (a capital dotted I lowers to two characters)
+            return list(map(self._match, lines))
+        out: list[ChromeRule | None] = [None] * len(lines)
+        if self.phrases:
+            phrases, phrase_chars = self.phrases, self._phrase_chars
+            for j, line in enumerate(lines):
+                if len(line) <= phrase_chars:
+                    out[j] = phrases.get(phrase_key(line))
+        if self.contains:
+            folded = low if text.isascii() else text.casefold()
+            present = [(needle, rule) for needle, rule in self.contains if needle in folded]
+            if present:
+                for j, line in enumerate(lines):
+                    if out[j] is None:
+                        line = line.casefold()
+                        for needle, rule in present:
+                            if needle in line:
+                                out[j] = rule
+                                break
+        alternations = self._alternations
+        for j, key in alternations.prefilter.screen(lines, text, low):
+            if out[j] is None:
+                out[j] = self._first_match(lines[j], alternations.for_key(key))
         return out
 
     def hit(self, rule: ChromeRule, hard: bool, line: str) -> RuleHit:
@@ -324,7 +383,11 @@ class ChromeMatcher:
             for needle, rule in self.contains:
                 if needle in folded:
                     return rule
-        anchored, floating = self._alternations.for_line(line)
+        return self._first_match(line, self._alternations.for_line(line))
+
+    def _first_match(self, line: str, pair: _Pair) -> ChromeRule | None:
+        """The rule of the first regex of ``pair`` (anchored, floating) that matches."""
+        anchored, floating = pair
         if anchored is None and floating is None:
             return None
         timeout = self.settings.regex_timeout
@@ -364,7 +427,10 @@ class _Alternations:
 
     def for_line(self, line: str) -> _Pair:
         """The alternations (anchored, floating) of the patterns ``line`` may match."""
-        key = self.prefilter.candidates(line)
+        return self.for_key(self.prefilter.candidates(line))
+
+    def for_key(self, key: tuple[int, ...]) -> _Pair:
+        """The alternations (anchored, floating) of the patterns ``key``."""
         try:
             return self._subsets[key]
         except KeyError:

@@ -21,9 +21,12 @@ from __future__ import annotations
 import functools
 import importlib
 import re
+import string
 import warnings
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 import regex
@@ -450,6 +453,7 @@ class Prefilter:
                     self._end_classes[i] = [a for a in cond.ends if not isinstance(a, str)]
                     self._last[i] = {}
             self._rest.append((needs, digit, cond.digit, ends))
+        self._screen: _Screen | None = None
         self._classes = [(i, [a for a in cond.starts if not isinstance(a, str)])
                          for i, cond in enumerate(self.conds) if cond.starts is not None]
         self._classes = [(i, found) for i, found in self._classes if found]
@@ -502,8 +506,55 @@ class Prefilter:
             found = known[last] = any(c.pattern.match(last) for c in self._end_classes[i])
         return found
 
-    def candidates(self, line: str) -> tuple[int, ...]:
-        """Indices of the patterns that may match ``line`` (stripped, not empty)."""
+    def screen(self, lines: Sequence[str], text: str, low: str
+               ) -> list[tuple[int, tuple[int, ...]]]:
+        """:meth:`candidates` of many lines at once, for the lines that may match a
+        pattern: (index in ``lines``, patterns that may match it), in order.
+
+        ``lines`` are stripped and not empty, without ``\\n``; ``text`` is them joined,
+        each preceded by ``\\n``, and ``low`` is ``text.lower()``, of the same length.
+        The patterns given may be more than :meth:`candidates` gives, never fewer of
+        those that match: the lines most pages are made of (prose, headings...) are left
+        out without a test of each line against each pattern.
+        """
+        screen = self._screen
+        if screen is None:
+            screen = self._screen = _Screen(self)
+        if not screen.usable:
+            found = [(j, self.candidates(line)) for j, line in enumerate(lines)]
+            return [(j, key) for j, key in found if key]
+        starting, others, bounds = screen.lines(lines, text, low)
+        candidates, meets = self.candidates, self._meets
+        out = []
+        for j in sorted(starting.union(others)):
+            if j in starting:
+                key = candidates(lines[j])
+            else:  # the conditions besides the start, of the patterns left
+                line, line_low = lines[j], low[bounds[j]:bounds[j + 1] - 1]
+                key = tuple(sorted(i for i in others[j] if meets(i, line, line_low)))
+            if key:
+                out.append((j, key))
+        return out
+
+    def _meets(self, i: int, line: str, low: str) -> bool:
+        """True when ``line`` (``low``: lower-cased) meets the conditions of pattern
+        ``i`` but its start: what it must contain and end with."""
+        needs, digit, needs_digit, ends = self._rest[i]
+        if ends is not None and not low.endswith(ends) and not self._may_end(i, line[-1]):
+            return False
+        if needs_digit and low.isascii() and _ASCII_DIGIT.search(low) is None:
+            return False
+        if needs is None:
+            return True
+        for needle in needs:
+            if needle in low:
+                return True
+        return digit and (not low.isascii() or _ASCII_DIGIT.search(low) is not None)
+
+    def candidates(self, line: str, among: frozenset[int] | set[int] | None = None
+                   ) -> tuple[int, ...]:
+        """Indices of the patterns that may match ``line`` (stripped, not empty), of
+        those ``among`` if given (the others being known not to match)."""
         if not line or line[-1] == "\n":  # ($ also matches before a final newline)
             return self.everything
         low = line.lower()
@@ -516,6 +567,8 @@ class Prefilter:
         out = []
         has_digit: bool | None = None
         for i, prefixes, needs, digit, needs_digit, ends in plan:
+            if among is not None and i not in among:
+                continue
             if prefixes is not None and not low.startswith(prefixes):
                 continue
             if needs_digit:
@@ -538,3 +591,132 @@ class Prefilter:
                         continue
             out.append(i)
         return tuple(out)
+
+
+# A class a selective start may hold: one matching at most this many ASCII letters
+# (``[aà]``); ``\\w`` or ``\\S`` would let nearly every line in.
+_START_CLASS_LETTERS = 2
+_DIGIT_LINE = regex.compile(r"\d[^\n]*", regex.V0)
+
+
+def _trie_source(words: Sequence[str]) -> str:
+    """A ``re`` source matching, at its position, a prefix of ``words`` that is one of
+    them: shared beginnings are tested once (``(?:a(?:bout|ccept)|...)``)."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        if "" in node:  # a word ends here: matching this far is enough
+            return ""
+        alts = [re.escape(ch) + emit(node[ch]) for ch in sorted(node)]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(trie) if words else "(?!)"
+
+
+class _Screen:
+    """Necessary conditions of a prefilter's patterns, tested for all the lines of a
+    text at once with a few passes of C code over the joined text.
+
+    A pattern whose start the conditions pin down (``starts``, strings or a class of
+    few letters) is *anchored by its start*: one regex finds the lines that begin with
+    one of these starts, for all such patterns together. Each other pattern has one
+    condition tested over the whole text: strings it must end with, else strings it must
+    contain, else a digit. The lines left out match no pattern.
+    """
+
+    def __init__(self, prefilter: Prefilter) -> None:
+        starts: set[str] = set()
+        self.start_classes: list[tuple[int, list[Any]]] = []  # pattern, its classes
+        # pattern -> ("ends" | "contains" | "contains+digit", strings) or ("digit", ())
+        self.others: dict[int, tuple[str, tuple[str, ...]]] = {}
+        self.usable = True
+        for i, cond in enumerate(prefilter.conds):
+            classes = [a for a in cond.starts or () if not isinstance(a, str)]
+            if cond.starts is not None and sum(
+                    1 for c in classes for ch in string.ascii_lowercase
+                    if c.pattern.match(ch)) <= _START_CLASS_LETTERS:
+                starts.update(a for a in cond.starts if isinstance(a, str))
+                if classes:
+                    self.start_classes.append((i, classes))
+            elif cond.ends is not None and all(isinstance(a, str) for a in cond.ends):
+                self.others[i] = ("ends", tuple(sorted(cond.ends)))
+            elif cond.contains is not None and _DIGIT not in cond.contains:
+                self.others[i] = ("contains", tuple(sorted(cond.contains)))
+            elif cond.digit:
+                self.others[i] = ("digit", ())
+            elif cond.contains is not None:  # strings, or a digit
+                self.others[i] = ("contains+digit", tuple(
+                    sorted(a for a in cond.contains if a is not _DIGIT)))
+            else:
+                self.usable = False  # a pattern any line may match
+        self.start = re.compile("\n" + _trie_source(sorted(starts)))
+        self._first: dict[str, frozenset[int]] = {}  # first character -> _class_start
+
+    def _class_start(self, first: str) -> frozenset[int]:
+        """The patterns a start class of which allows ``first``."""
+        found = self._first.get(first)
+        if found is None:
+            if len(self._first) >= Prefilter._PLAN_SIZE:
+                self._first.clear()
+            found = self._first[first] = frozenset(
+                i for i, classes in self.start_classes if any(c.pattern.match(first)
+                                                              for c in classes))
+        return found
+
+    def lines(self, lines: Sequence[str], text: str, low: str
+              ) -> tuple[set[int], dict[int, set[int]], list[int]]:
+        """The lines that begin like a pattern starts (or hold a character that makes
+        the conditions unsafe); line -> the patterns it may match, for the others; and
+        where each line begins in ``text``."""
+        bounds = list(accumulate([len(line) + 1 for line in lines], initial=1))
+        starting: set[int] = set()
+        if not text.isascii():
+            for ch in UNSAFE_CHARS:
+                starting.update(_occurrences(text, ch, bounds))
+        starting.update(bisect_right(bounds, m.start() + 1) - 1
+                        for m in self.start.finditer(low))
+        others: dict[int, set[int]] = {}
+        if self.start_classes:
+            firsts = [line[:1] for line in lines]
+            allowed = {ch: allows for ch in set(firsts) if (allows := self._class_start(ch))}
+            if allowed:
+                for j, ch in enumerate(firsts):
+                    if ch in allowed:
+                        others[j] = set(allowed[ch])
+        digits: list[int] | None = None
+        for i, (how, strings) in self.others.items():
+            found: set[int] | list[int]
+            if how == "ends":
+                found = [j for j in range(len(lines))
+                         if low.endswith(strings, bounds[j], bounds[j + 1] - 1)]
+            else:
+                found = set()
+                for needle in strings:
+                    found.update(_occurrences(low, needle, bounds))
+                if how != "contains":
+                    if digits is None:
+                        digits = [bisect_right(bounds, m.start()) - 1
+                                  for m in _DIGIT_LINE.finditer(text)]
+                    found.update(digits)
+            for j in found:
+                if j in others:
+                    others[j].add(i)
+                else:
+                    others[j] = {i}
+        return starting, others, bounds
+
+
+def _occurrences(text: str, needle: str, bounds: list[int]) -> list[int]:
+    """The lines (``bounds``: where each begins in ``text``) that contain ``needle``."""
+    out = []
+    at = text.find(needle)
+    while at >= 0:
+        j = bisect_right(bounds, at) - 1
+        out.append(j)
+        at = text.find(needle, bounds[j + 1])
+    return out
