@@ -332,23 +332,33 @@ class ChromeMatcher:
         low = text.lower()
         if len(low) != len(text):  # (a capital dotted I lowers to two characters)
             return list(map(self._match, lines))
-        out: list[ChromeRule | None] = [None] * len(lines)
+        out: list[ChromeRule | None]
         if self.phrases:
-            phrases, phrase_chars = self.phrases, self._phrase_chars
-            for j, line in enumerate(lines):
-                if len(line) <= phrase_chars:
-                    out[j] = phrases.get(phrase_key(line))
+            get, phrase_chars = self.phrases.get, self._phrase_chars
+            out = [get(phrase_key(line)) if len(line) <= phrase_chars else None
+                   for line in lines]
+        else:
+            out = [None] * len(lines)
         if self.contains:
             folded = low if text.isascii() else text.casefold()
-            present = [(needle, rule) for needle, rule in self.contains if needle in folded]
-            if present:
-                for j, line in enumerate(lines):
-                    if out[j] is None:
-                        line = line.casefold()
-                        for needle, rule in present:
-                            if needle in line:
-                                out[j] = rule
-                                break
+            holding: set[int] = set()  # the lines that hold a needle
+            for needle, _ in self.contains:
+                if not needle:
+                    holding.update(range(len(lines)))
+                    continue
+                at = folded.find(needle)
+                while at >= 0:  # (the line's index: the line breaks before it)
+                    j = folded.count("\n", 0, at) - 1
+                    holding.add(j)
+                    end = folded.find("\n", at)
+                    at = folded.find(needle, end) if end >= 0 else -1
+            for j in sorted(holding):
+                if out[j] is None:
+                    line = lines[j].casefold()
+                    for needle, rule in self.contains:
+                        if needle in line:
+                            out[j] = rule
+                            break
         alternations = self._alternations
         for j, key in alternations.prefilter.screen(lines, text, low):
             if out[j] is None:
