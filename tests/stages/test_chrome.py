@@ -218,7 +218,9 @@ def test_matching_many_lines_at_once_gives_each_line_its_own_verdict() -> None:
                     if ln.strip()})
     lines += ["12 Comments", "\u00a9 2024 Stra\u00dfe GmbH", "Cookie\u017f", "S\u0130gn up",
               "ALL RIGHTS RESERVED", "Anna says:", "3 hours ago", "March 3, 2020",
-              "\u212aeep reading", "\u0661\u0662 comments", "We use cookies here.", "Menu"]
+              "\u212aeep reading", "\u0661\u0662 comments", "We use cookies here.", "Menu",
+              # long lines that frames or white space make a phrase
+              "| " * 50 + "Share", "Share" + " " * 100 + "this", "Share\tthis" + "\u00a0" * 90]
     for start in range(0, len(lines), 200):
         chunk = lines[start:start + 200]
         assert matcher._match_many(chunk) == [matcher._match(line) for line in chunk]

@@ -78,6 +78,12 @@ def phrase_key(line: str) -> str:
     return _WS.sub(" ", line).strip(_FRAME).casefold()
 
 
+def _may_shrink(line: str) -> bool:
+    """False when the phrase key of ``line`` is at least as long as the line: no framing
+    to strip, no white space to fold (case folding never shortens a text)."""
+    return line[0] in _FRAME or line[-1] in _FRAME or "  " in line or not line.isprintable()
+
+
 def line_hash(line: str) -> int | None:
     """A stable 32-bit hash of a line's phrase key, as site profiles count lines;
     ``None`` for lines never learned (a single character, or no letter at all)."""
@@ -334,9 +340,9 @@ class ChromeMatcher:
             return list(map(self._match, lines))
         out: list[ChromeRule | None]
         if self.phrases:
-            get, phrase_chars = self.phrases.get, self._phrase_chars
-            out = [get(phrase_key(line)) if len(line) <= phrase_chars else None
-                   for line in lines]
+            get, longest, phrase_chars = self.phrases.get, self.longest_phrase, self._phrase_chars
+            out = [get(phrase_key(line)) if len(line) <= longest or (
+                len(line) <= phrase_chars and _may_shrink(line)) else None for line in lines]
         else:
             out = [None] * len(lines)
         if self.contains:
