@@ -24,9 +24,9 @@ import re
 import string
 import warnings
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress, count, repeat
 from typing import Any
 
 import regex
@@ -673,7 +673,8 @@ class _Screen:
         """The lines that begin like a pattern starts (or hold a character that makes
         the conditions unsafe); line -> the patterns it may match, for the others; and
         where each line begins in ``text``."""
-        bounds = list(accumulate([len(line) + 1 for line in lines], initial=1))
+        sizes = [len(line) + 1 for line in lines]
+        bounds = list(accumulate(sizes, initial=1))
         starting: set[int] = set()
         if not text.isascii():
             for ch in UNSAFE_CHARS:
@@ -682,27 +683,30 @@ class _Screen:
                         for m in self.start.finditer(low))
         others: dict[int, set[int]] = {}
         if self.start_classes:
-            firsts = [line[:1] for line in lines]
+            firsts = list(map(text.__getitem__, bounds[:-1]))
             allowed = {ch: allows for ch in set(firsts) if (allows := self._class_start(ch))}
             if allowed:
                 for j, ch in enumerate(firsts):
                     if ch in allowed:
                         others[j] = set(allowed[ch])
         digits: list[int] | None = None
+        stops: list[int] | None = None  # where each line ends
         for i, (how, strings) in self.others.items():
-            found: set[int] | list[int]
+            found: Iterable[int]
             if how == "ends":
-                found = [j for j in range(len(lines))
-                         if low.endswith(strings, bounds[j], bounds[j + 1] - 1)]
+                if stops is None:
+                    stops = list(accumulate(sizes))
+                found = compress(count(), map(low.endswith, repeat(strings), bounds, stops))
             else:
-                found = set()
+                holding: set[int] = set()
                 for needle in strings:
-                    found.update(_occurrences(low, needle, bounds))
+                    holding.update(_occurrences(low, needle, bounds))
                 if how != "contains":
                     if digits is None:
                         digits = [bisect_right(bounds, m.start()) - 1
                                   for m in _DIGIT_LINE.finditer(text)]
-                    found.update(digits)
+                    holding.update(digits)
+                found = holding
             for j in found:
                 if j in others:
                     others[j].add(i)
