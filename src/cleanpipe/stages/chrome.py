@@ -301,17 +301,20 @@ class ChromeMatcher:
                 append(None)
         if not missed:
             return out
-        # the verdicts to work out: each line once, unless the memo's previous
-        # generation holds it
+        # the verdicts to work out: each short line once, unless the memo's previous
+        # generation holds it; each long line each time, as match() would
         old = self._old_memo
         unknown = list(dict.fromkeys(
             line for line in map(lines.__getitem__, missed)
-            if len(line) > memo_chars or line not in old))
-        found = dict(zip(unknown, self._match_many(unknown), strict=True))
+            if len(line) <= memo_chars and line not in old))
+        long_ones = [k for k in missed if len(lines[k]) > memo_chars]
+        verdicts = self._match_many(unknown + [lines[k] for k in long_ones])
+        for k, verdict in zip(long_ones, verdicts[len(unknown):], strict=True):
+            out[k] = verdict
+        found = dict(zip(unknown, verdicts, strict=False))
         for k in missed:
             line = lines[k]
             if len(line) > memo_chars:
-                out[k] = found[line]
                 continue
             memo = self._memo
             verdict = memo.get(line, _UNSEEN)
