@@ -599,23 +599,25 @@ _START_CLASS_LETTERS = 2
 _DIGIT_LINE = regex.compile(r"\d[^\n]*", regex.V0)
 
 
-def _trie_source(words: Sequence[str]) -> str:
-    """A ``re`` source matching, at its position, a prefix of ``words`` that is one of
-    them: shared beginnings are tested once (``(?:a(?:bout|ccept)|...)``)."""
-    trie: dict[str, Any] = {}
+def alternation(words: Sequence[str]) -> str:
+    """A regex alternation of exactly ``words`` (no empty word), factored by prefixes:
+    shared beginnings are tested once (``(?:a(?:bout|ccept)|...)``), where ``re`` would
+    try each word in turn."""
+    tree: dict[str, Any] = {}
     for word in words:
-        node = trie
+        node = tree
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
 
     def emit(node: dict[str, Any]) -> str:
-        if "" in node:  # a word ends here: matching this far is enough
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
             return ""
-        alts = [re.escape(ch) + emit(node[ch]) for ch in sorted(node)]
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
 
-    return emit(trie) if words else "(?!)"
+    return emit(tree)
 
 
 class _Screen:
@@ -654,19 +656,13 @@ class _Screen:
                     sorted(a for a in cond.contains if a is not _DIGIT)))
             else:
                 self.usable = False  # a pattern any line may match
-        self.start = re.compile("\n" + _trie_source(sorted(starts)))
-        self._first: dict[str, frozenset[int]] = {}  # first character -> _class_start
+        self.start = re.compile("\n" + alternation(sorted(starts)) if starts else "(?!)")
+        self._by_class = prefilter._by_class
+        self._class_patterns = frozenset(i for i, _ in self.start_classes)
 
     def _class_start(self, first: str) -> frozenset[int]:
         """The patterns a start class of which allows ``first``."""
-        found = self._first.get(first)
-        if found is None:
-            if len(self._first) >= Prefilter._PLAN_SIZE:
-                self._first.clear()
-            found = self._first[first] = frozenset(
-                i for i, classes in self.start_classes if any(c.pattern.match(first)
-                                                              for c in classes))
-        return found
+        return self._by_class(first) & self._class_patterns
 
     def lines(self, lines: Sequence[str], text: str, low: str
               ) -> tuple[set[int], dict[int, set[int]], list[int]]:

@@ -37,6 +37,7 @@ from cleanpipe.stages.language import (
     top_words,
     word_buckets,
 )
+from cleanpipe.stages.prefilter import alternation
 
 SignalId = Literal[
     # sentence joints
@@ -373,26 +374,7 @@ def _caps_re(lang: str) -> re.Pattern[str]:
     # instead of a test per branch (a quarter faster; the same matches).
     capitalised = [w[0].upper() + w[1:] for w in words]
     firsts = re.escape("".join(sorted({w[0] for w in capitalised})))
-    return re.compile(rf" (?=[{firsts}])(?P<w>{_trie(capitalised)}) (?=[{_LO}])")
-
-
-def _trie(words: Sequence[str]) -> str:
-    """A regex alternation of exactly ``words`` (no empty word), factored by prefixes."""
-    tree: dict[str, Any] = {}
-    for word in words:
-        node = tree
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(tree)
+    return re.compile(rf" (?=[{firsts}])(?P<w>{alternation(capitalised)}) (?=[{_LO}])")
 
 
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+")
@@ -1243,7 +1225,7 @@ def _foreign_in_context(
 # each comma, not fifty. The same matches: a verb is followed by white space, so at
 # most one verb fits a place.
 _INVERSION_RE = re.compile(
-    rf"[,”\"]\s+(?P<v>{_trie(_INVERSION_VERBS_EN.split('|'))})\s+(?:(?P<pro>he|she|they)\s+(?:the|a|an)\s|(?:the|a|an|his|her|their|its|this|our|one)\s+[a-z])"
+    rf"[,”\"]\s+(?P<v>{alternation(_INVERSION_VERBS_EN.split('|'))})\s+(?:(?P<pro>he|she|they)\s+(?:the|a|an)\s|(?:the|a|an|his|her|their|its|this|our|one)\s+[a-z])"
 )
 # "he said the official.": the hit is group v, from the verb on; the pattern opens with the
 # literal "he " (then checks "he"/"she" is a word) so the search jumps from one to the next
