@@ -551,10 +551,8 @@ class Prefilter:
                 return True
         return digit and (not low.isascii() or _ASCII_DIGIT.search(low) is not None)
 
-    def candidates(self, line: str, among: frozenset[int] | set[int] | None = None
-                   ) -> tuple[int, ...]:
-        """Indices of the patterns that may match ``line`` (stripped, not empty), of
-        those ``among`` if given (the others being known not to match)."""
+    def candidates(self, line: str) -> tuple[int, ...]:
+        """Indices of the patterns that may match ``line`` (stripped, not empty)."""
         if not line or line[-1] == "\n":  # ($ also matches before a final newline)
             return self.everything
         low = line.lower()
@@ -567,8 +565,6 @@ class Prefilter:
         out = []
         has_digit: bool | None = None
         for i, prefixes, needs, digit, needs_digit, ends in plan:
-            if among is not None and i not in among:
-                continue
             if prefixes is not None and not low.startswith(prefixes):
                 continue
             if needs_digit:
