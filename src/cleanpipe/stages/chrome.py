@@ -276,10 +276,15 @@ class ChromeMatcher:
         verdict = self._old_memo.get(line, _UNSEEN)
         if verdict is _UNSEEN:
             verdict = self._match(line)
+        self._remember(line, verdict)  # type: ignore[arg-type]
+        return verdict  # type: ignore[return-value]
+
+    def _remember(self, line: str, verdict: ChromeRule | None) -> None:
+        """Keep ``verdict`` in the memo's current generation, beginning a new one when
+        it is full (see :meth:`_recall`)."""
         if len(self._memo) >= self._MEMO_SIZE // 2:
             self._old_memo, self._memo = self._memo, {}
-        self._memo[line] = verdict  # type: ignore[assignment]
-        return verdict  # type: ignore[return-value]
+        self._memo[line] = verdict
 
     def match_lines(self, lines: list[str]) -> list[ChromeRule | None]:
         """:meth:`match` of each of ``lines``, which are stripped (blank: ``None``).
@@ -316,13 +321,10 @@ class ChromeMatcher:
             line = lines[k]
             if len(line) > memo_chars:
                 continue
-            memo = self._memo
-            verdict = memo.get(line, _UNSEEN)
+            verdict = self._memo.get(line, _UNSEEN)
             if verdict is _UNSEEN:  # as _recall does, in the order _recall would
                 verdict = found[line] if line in found else old.get(line)
-                if len(memo) >= self._MEMO_SIZE // 2:
-                    self._old_memo, self._memo = memo, {}
-                self._memo[line] = verdict  # type: ignore[assignment]
+                self._remember(line, verdict)  # type: ignore[arg-type]
             out[k] = verdict  # type: ignore[call-overload]
         return out
 
