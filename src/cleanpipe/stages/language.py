@@ -15,9 +15,11 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from cleanpipe.document import Document
+from cleanpipe.modelcache import cache_file, load_arrays
 from cleanpipe.stages.base import Stage
 
 UNDETERMINED = "und"
@@ -81,6 +83,7 @@ class LanguageBackend(Protocol):
 # (Latin with Italian's table): the usual case on a multilingual crawl, not a problem to
 # print on every worker's stderr.
 logging.getLogger("wordfreq").setLevel(logging.ERROR)
+log = logging.getLogger(__name__)
 
 _LETTER = re.compile(r"[^\W\d_]")
 _TAG = re.compile(r"[a-z]{2,3}")
@@ -133,6 +136,63 @@ def _numpy_owned(table: Any) -> Any:
     return owned.data
 
 
+# py3langid's model tables as stored in the cache (see modelcache): the arrays its
+# loader returns, the machine-int arrays as numpy arrays of the same item size
+_TYPECODES = {2: "H", 4: "I", 8: "L"}
+
+
+def py3langid_identifier() -> Any:
+    """py3langid's ``LanguageIdentifier`` (normalised probabilities) on its shipped model.
+
+    The model ships LZMA-compressed, and inflating it is most of a process's start-up
+    (0.3-0.5 s): the inflated tables are kept in cleanpipe's cache folder
+    (:mod:`cleanpipe.modelcache`) and read from there by later processes. A py3langid
+    whose loader or constructor differ from those of 0.4 loads its model its own way.
+    """
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    try:
+        from importlib.metadata import version
+
+        from py3langid import modelio
+
+        model = Path(MODEL_DIR) / MODEL_FILE
+        path = cache_file("py3langid", model, version("py3langid"))
+        arrays = load_arrays(path, lambda: _model_arrays(modelio.load_model(model)))
+        return LanguageIdentifier(
+            arrays["ptc"], arrays["pc"], arrays["classes"].tolist(),
+            _machine_ints(arrays["nextmove"]), arrays["output"].tolist(),
+            norm_probs=True, tk_row=_machine_ints(arrays["row"]))
+    except Exception as exc:  # noqa: BLE001 - another py3langid: its own loader
+        log.debug("py3langid model not cached (%s): loading it as shipped", exc)
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _model_arrays(parts: tuple[Any, ...]) -> dict[str, Any]:
+    """py3langid's ``load_model`` result as named numpy arrays."""
+    import numpy as np
+
+    ptc, pc, classes, nextmove, row, output = parts
+    return {"ptc": np.asarray(ptc), "pc": np.asarray(pc), "classes": np.asarray(classes),
+            "nextmove": _as_numpy(nextmove), "row": _as_numpy(row),
+            "output": np.asarray(output, dtype=np.int64)}
+
+
+def _as_numpy(table: Any) -> Any:
+    import numpy as np
+
+    return np.frombuffer(memoryview(table).cast("B"), dtype=f"=u{table.itemsize}")
+
+
+def _machine_ints(arr: Any) -> Any:
+    """A numpy array of unsigned ints as the stdlib ``array`` py3langid's loader makes."""
+    from array import array
+
+    out = array(_TYPECODES[arr.dtype.itemsize])
+    out.frombytes(arr.tobytes())
+    return out
+
+
 class Py3langidBackend:
     """py3langid (langid.py's model, numpy inference) with normalised probabilities.
 
@@ -150,9 +210,8 @@ class Py3langidBackend:
 
     def __init__(self) -> None:
         import numpy as np
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-        self._ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        self._ident = py3langid_identifier()
         ident: Any = self._ident
         self._fast = (getattr(ident.nb_ptc, "dtype", None) == np.float16
                       and ident.nb_ptc.ndim == 2 and ident.min_confidence is None
