@@ -1,7 +1,8 @@
 """Imported once by the process pool's fork server, before it forks any worker.
 
 A worker starts by rebuilding the pipeline it is handed and, on its first documents,
-loading what every process loads once: the language model (~0.5 s), the compiled rule
+loading what every process loads once: the language model (~0.2 s from the cache
+folder, ~0.5 s without; see :mod:`cleanpipe.modelcache`), the compiled rule
 patterns (~0.25 s), the prefilter's analysis of them. The pool replaces workers over a
 long batch (see ``max_bytes_per_worker``), and on text dumps (~5 ms each) a
 replacement that starts cold pays for ~150 documents before its first one. Building

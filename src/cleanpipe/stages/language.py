@@ -406,7 +406,7 @@ BACKENDS: dict[str, type[Py3langidBackend] | type[LangdetectBackend]] = {
 
 @functools.cache
 def get_backend(name: str) -> LanguageBackend:
-    """The backend called ``name``, built once per process (loading a model costs ~0.3 s)."""
+    """The backend called ``name``, built once per process (loading a model costs 0.2-0.5 s)."""
     return BACKENDS[name]()
 
 
