@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,6 +77,29 @@ def test_stdin_gives_one_object(arg: list[str]) -> None:
     lines = proc.stdout.decode().splitlines()
     assert len(lines) == 1
     assert json.loads(lines[0])["title"] == "Hôtel de la Paix à Genève"
+
+
+_IMPORTS_AFTER_RUN = (
+    "import sys; from cleanpipe.cli import main; code = main(sys.argv[1:]); "
+    "sys.stderr.write('imported: ' + ' '.join(sorted(m for m in ('trafilatura', 'htmldate') "
+    "if m in sys.modules)) + '\\n'); sys.exit(code)")
+
+
+@pytest.mark.parametrize(("page", "imported"), [
+    (FIXTURES / "dumps" / "blog-post-with-comments.txt", ""),
+    (PAGES / "meta-lies-utf8.html", "htmldate trafilatura"),
+])
+def test_one_page_on_stdin_imports_only_what_it_needs(page: Path, imported: str,
+                                                       tmp_path: Path) -> None:
+    # a batch imports every stage's modules before its first document; one page on
+    # stdin skips the HTML extractors when it is a text dump, and gets the same record
+    proc = subprocess.run([sys.executable, "-c", _IMPORTS_AFTER_RUN, "run"],
+                          input=page.read_bytes(), capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert f"imported: {imported}\n" in proc.stderr.decode()
+    (one,) = jsonl(proc.stdout)
+    (batch,) = jsonl(run_cli("run", "--out", "-", "-", stdin=page.read_bytes()).stdout)
+    assert one == batch and one["text"]
 
 
 def test_empty_stdin_is_an_error_record() -> None:

@@ -162,10 +162,10 @@ def _learn_options(parser: argparse.ArgumentParser) -> None:
                         help="... and on this share of the site's pages (default 0.5)")
 
 
-def _load_pipeline(rules_dir: str | None) -> Any:
+def _load_pipeline(rules_dir: str | None, preload: bool = True) -> Any:
     from cleanpipe.pipeline import Pipeline
 
-    return Pipeline.from_rules(rules_dir)
+    return Pipeline.from_rules(rules_dir, preload=preload)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -183,8 +183,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 0:
         print("cleanpipe: -j must be 0 or more", file=sys.stderr)
         return EXIT_USAGE
-    pipeline = _load_pipeline(args.rules)
     paths = args.paths or ["-"]
+    # one page on stdin: one JSON object, no pool to start, and only the modules that
+    # page needs (see Pipeline's preload)
+    single = (paths == ["-"] and not (args.output or args.out or args.errors or args.stats)
+              and args.input_format in ("auto", "raw") and args.engine == "local"
+              and not args.learn)
+    pipeline = _load_pipeline(args.rules, preload=not single)
     read = ReadOptions.from_limits(
         pipeline.limits, input_format=args.input_format, include=tuple(args.include),
         exclude=tuple(args.exclude), html_field=args.html_field, text_field=args.text_field,
@@ -204,9 +209,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         log.info("learned %d site profiles (%d lines) from %d pages", len(profiles),
                  sum(len(p) for p in profiles.values()), sum(counter.pages.values()))
         use_profiles(pipeline, profiles)
-    if paths == ["-"] and not (args.output or args.out or args.errors or args.stats) \
-            and args.input_format in ("auto", "raw") and args.engine == "local":
-        # one page on stdin: one JSON object, no pool to start
+    if single:
         item = next(Reader(read)(paths))
         if item.error is not None or item.data is None:
             record = read_error(item)
