@@ -136,11 +136,6 @@ def _numpy_owned(table: Any) -> Any:
     return owned.data
 
 
-# py3langid's model tables as stored in the cache (see modelcache): the arrays its
-# loader returns, the machine-int arrays as numpy arrays of the same item size
-_TYPECODES = {2: "H", 4: "I", 8: "L"}
-
-
 def py3langid_identifier() -> Any:
     """py3langid's ``LanguageIdentifier`` (normalised probabilities) on its shipped model.
 
@@ -161,15 +156,16 @@ def py3langid_identifier() -> Any:
         arrays = load_arrays(path, lambda: _model_arrays(modelio.load_model(model)))
         return LanguageIdentifier(
             arrays["ptc"], arrays["pc"], arrays["classes"].tolist(),
-            _machine_ints(arrays["nextmove"]), arrays["output"].tolist(),
-            norm_probs=True, tk_row=_machine_ints(arrays["row"]))
+            modelio._to_array(arrays["nextmove"]), arrays["output"].tolist(),
+            norm_probs=True, tk_row=modelio._to_array(arrays["row"]))
     except Exception as exc:  # noqa: BLE001 - another py3langid: its own loader
         log.debug("py3langid model not cached (%s): loading it as shipped", exc)
         return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def _model_arrays(parts: tuple[Any, ...]) -> dict[str, Any]:
-    """py3langid's ``load_model`` result as named numpy arrays."""
+    """py3langid's ``load_model`` result as named numpy arrays (its machine-int arrays
+    as numpy arrays of the same item size, which its ``_to_array`` turns back)."""
     import numpy as np
 
     ptc, pc, classes, nextmove, row, output = parts
@@ -182,15 +178,6 @@ def _as_numpy(table: Any) -> Any:
     import numpy as np
 
     return np.frombuffer(memoryview(table).cast("B"), dtype=f"=u{table.itemsize}")
-
-
-def _machine_ints(arr: Any) -> Any:
-    """A numpy array of unsigned ints as the stdlib ``array`` py3langid's loader makes."""
-    from array import array
-
-    out = array(_TYPECODES[arr.dtype.itemsize])
-    out.frombytes(arr.tobytes())
-    return out
 
 
 class Py3langidBackend:
