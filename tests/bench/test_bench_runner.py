@@ -12,6 +12,7 @@ from cleanpipe import load_rules
 from cleanpipe.bench.data import Page
 from cleanpipe.bench.runner import (
     batch_pass,
+    fresh_process_pass,
     language_section,
     score_words,
     warm_up,
@@ -115,6 +116,37 @@ def test_batch_pass_times_every_dump_through_a_copy() -> None:
     fresh = Pipeline.from_rules()
     assert [run.text for run in runs] == [
         fresh.process(dump.encode("utf-8"))["text"] for _, dump in dumps]
+
+
+def test_the_text_path_figure_comes_from_a_process_of_its_own(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The floor's figure: the same pass in a new process, which must give the same text
+    the pipeline gives here, time every dump, and leave the given pipeline cold."""
+    from cleanpipe import Pipeline
+
+    root = Path(__file__).resolve().parents[2] / "fixtures" / "dumps"
+    dumps = [(Page(p.stem, b"", f"https://example.org/{p.stem}", ""),
+              p.read_text(encoding="utf-8")) for p in sorted(root.glob("*.txt"))]
+    pipe = Pipeline.from_rules()
+    expected = [pipe.process(dump.encode("utf-8"), metadata={"url": pg.url})["text"]
+                for pg, dump in dumps]
+    pipe = Pipeline.from_rules()
+
+    def not_here(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the timed pass ran in the benchmark's process")
+
+    monkeypatch.setattr(Pipeline, "process", not_here)  # a started process has the real one
+    found = fresh_process_pass(pipe, dumps)
+    assert found is not None
+    first, runs = found
+    assert first > 0
+    assert len(runs) == len(dumps) >= 2
+    assert all(run.seconds > 0 and run.error is None and run.record is None for run in runs)
+    assert [run.text for run in runs] == expected
+    chrome = next(stage for stage in pipe.stages if stage.name == "chrome")
+    assert chrome._matchers == {}
+    # a pipeline not built from rules cannot be rebuilt in another process
+    assert fresh_process_pass(Pipeline(pipe.stages), dumps) is None
 
 
 def test_html_warm_up_runs_fresh_copies_of_every_system_over_a_spread() -> None:

@@ -99,6 +99,8 @@ def sections(results: Mapping[str, Any]) -> list[Section]:
     text_rows.append(Row("pages/s wcxb", "dumps.wcxb.{s}.pages_per_s", 1))
     text_rows.append(Row("text path pages/s (aeb+wcxb)", "dumps.text_pages_per_s", 1,
                          "cleanpipe"))
+    text_rows.append(Row("  in the bench's own process",
+                         "dumps.text_in_bench_process_pages_per_s", 1, "cleanpipe"))
     text_rows.append(Row("  side by side with the others", "dumps.text_side_by_side_pages_per_s",
                          1, "cleanpipe"))
     text_rows.append(Row("  first pass, fresh process", "dumps.text_first_pass_pages_per_s",
