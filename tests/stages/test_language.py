@@ -236,3 +236,33 @@ def test_a_language_wordfreq_answers_with_a_relative_logs_nothing(
         assert top_words("la", 20)
     assert not [r for r in caplog.records if r.name.startswith("wordfreq")]
 
+
+
+def test_the_common_word_share_answers_as_the_share_of_stripped_words(
+        pipeline: Pipeline) -> None:
+    """The share test counts the words common as written first, and strips the words
+    only when those fall short: it must answer as the share of stripped words does,
+    also for a language whose common words hold the characters stripped."""
+    from cleanpipe.stages.language import (
+        _TOKEN_STRIP,
+        _mostly_common,
+        _unchanged_by_strip,
+        top_words,
+    )
+
+    def share_reaches(sample: str, common: frozenset[str], ratio: float) -> bool:
+        tokens = sample.lower().split()
+        known = sum(t.strip(_TOKEN_STRIP) in common for t in tokens)
+        return known / max(1, len(tokens)) >= ratio
+
+    english = top_words("en", 200)
+    odd = english | {"'s", "(the", "etc.", "«a»"}
+    assert _unchanged_by_strip(odd) == english
+    samples = _samples(pipeline)
+    samples += ["The, the. (the) «the» 's etc. etc (the", "", "   ", "'s 's 's x"]
+    for sample in samples:
+        for ratio in (0.0, 0.1, 0.3, 0.5, 1.0):
+            assert _mostly_common(sample, english, english, ratio) == share_reaches(
+                sample, english, ratio)
+            assert _mostly_common(sample, odd, english, ratio) == share_reaches(
+                sample, odd, ratio)
