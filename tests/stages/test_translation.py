@@ -159,6 +159,27 @@ def test_any_text_gives_a_report_and_repair_only_moves_spaces(text: str,
     assert bool(fixes) == (fixed != text)
 
 
+def test_a_language_without_a_large_table_takes_no_place_among_the_loaded_ones() -> None:
+    """Only 12 large tables stay loaded: an empty one among them pushed a real one out,
+    to be read again (0.1-0.35 s) on the next page in that language."""
+    from wordfreq import available_languages
+
+    from cleanpipe.stages import translation
+
+    text = SEED.read_text("utf-8")
+    translation._large_table.cache_clear()
+    translation_signals(text, LanguageResult("en", 0.9, None, None))
+    assert translation._large_table.cache_info().currsize == 1
+    for lang in ("hu", "id", "tr"):
+        assert lang not in available_languages("large")
+        report = translation_signals(text, LanguageResult(lang, 0.9, None, None))
+        assert 0.0 <= report.score <= 1.0
+        assert translation._target_table(lang) == {}
+    assert translation._large_table.cache_info().currsize == 1
+    assert translation._target_table("en").get("the", 0) > 0.01
+    assert translation._large_table.cache_info().misses == 1
+
+
 def test_word_tables_stay_bounded_over_many_languages() -> None:
     """A crawl in many languages must not keep every language's word table in a worker,
     nor wordfreq's copy of any: cleanpipe keeps what it needs of a table itself."""
