@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from cleanpipe.io.writers import DirWriter, JsonLinesFileWriter, read_records
+from cleanpipe.io.writers import (
+    DirWriter,
+    JsonLinesFileWriter,
+    dumps,
+    dumps_indented,
+    read_records,
+)
 
 
 def rec(i: int) -> dict:
@@ -79,3 +85,24 @@ def test_dir_writer_up_to_date_compares_times(tmp_path: Path) -> None:
     assert not [p for p in (tmp_path / "out").rglob("*") if p.name.startswith(".tmp-")]
     os.utime(target, ns=(0, 0))
     assert not writer.up_to_date("a/b.html", mtime)
+
+
+RECORDS = [
+    {"source": "a.txt", "text": "Ünïcode — “quotes”\ttab\u2028sep", "score": 0.8662,
+     "removed": [{"stage": "chrome", "line": 3, "text": "Share", "rule": "share"}],
+     "title": None, "flags": [True, False], "nested": {"empty": {}, "list": []}},
+    {"source": "big.txt", "count": 2**70, "text": ""},   # over 64 bits: orjson refuses it
+    {"source": "keys.txt", "by_line": {3: "a", 4: "b"}},  # non-string keys: likewise
+]
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=lambda r: r["source"])
+def test_records_are_written_as_the_json_they_hold(record: dict, tmp_path: Path) -> None:
+    # JSON Lines: one compact line; -o DIR: two-space indents, the standard library's form
+    line = dumps(record)
+    assert line == json.dumps(json.loads(line), ensure_ascii=False, separators=(",", ":"))
+    assert json.loads(line) == json.loads(json.dumps(record))
+    assert dumps_indented(record) == json.dumps(record, ensure_ascii=False, indent=2)
+    DirWriter(tmp_path).write(record, "page.txt")
+    written = (tmp_path / "page.txt.json").read_text("utf-8")
+    assert written == json.dumps(record, ensure_ascii=False, indent=2) + "\n"

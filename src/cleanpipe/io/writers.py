@@ -19,9 +19,24 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, Protocol, TextIO
 
+import orjson
+
 
 def dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False)
+    """``record`` as one line of compact JSON (no spaces after ``:`` and ``,``), UTF-8
+    text unescaped."""
+    try:
+        return orjson.dumps(record).decode("utf-8")
+    except TypeError:  # what orjson refuses (integers over 64 bits, non-string keys...)
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def dumps_indented(record: dict[str, Any]) -> str:
+    """``record`` as JSON indented by two spaces, the form of ``-o DIR``'s files."""
+    try:
+        return orjson.dumps(record, option=orjson.OPT_INDENT_2).decode("utf-8")
+    except TypeError:
+        return json.dumps(record, ensure_ascii=False, indent=2)
 
 
 _MODE: int | None = None
@@ -199,7 +214,7 @@ class DirWriter:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def write(self, record: dict[str, Any], relpath: str) -> None:
-        text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+        text = dumps_indented(record) + "\n"
         try:
             self._write(safe_target(self.root, relpath), text)
         except (NotADirectoryError, IsADirectoryError, FileExistsError, FileNotFoundError):
