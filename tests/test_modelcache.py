@@ -109,3 +109,27 @@ def test_a_new_model_file_gets_a_new_cache_file(tmp_path: Path,
     os.utime(model, ns=(1, 1))
     assert modelcache.cache_file("m", model, "1.0") != first  # the file changed
     assert modelcache.cache_file("m", tmp_path / "missing", "1.0") is None
+
+
+def test_environments_with_the_same_model_share_one_cache_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLEANPIPE_CACHE", str(tmp_path / "cache"))
+    one, two = tmp_path / "venv1" / "model.bin", tmp_path / "venv2" / "model.bin"
+    for model in (one, two):
+        model.parent.mkdir()
+        model.write_bytes(b"the same model")
+    os.utime(two, ns=(10**18, 10**18))
+    assert modelcache.cache_file("m", one, "1.0") == modelcache.cache_file("m", two, "1.0")
+
+
+def test_writing_a_cache_file_removes_the_stale_ones_of_that_version(cache: Path) -> None:
+    cache.mkdir()
+    stale = cache / "m-1.0-0123456789abcdef.npz"    # an older model, or an older name
+    stale.write_bytes(b"PK")
+    other = cache / "m-0.9-0123456789abcdef.npz"    # another version, maybe still in use
+    other.write_bytes(b"PK")
+    path = cache / "m-1.0-fedcba9876543210.npz"
+    arrays = modelcache.load_arrays(path, lambda: {"a": np.arange(3)})
+    assert list(arrays["a"]) == [0, 1, 2]
+    assert sorted(p.name for p in cache.iterdir()) == [other.name, path.name]
+    assert list(modelcache.load_arrays(path, lambda: {})["a"]) == [0, 1, 2]  # read back

@@ -7,10 +7,11 @@ back by later processes in a tenth of that time.
 
 The folder is ``$CLEANPIPE_CACHE``, else ``$XDG_CACHE_HOME/cleanpipe``, else
 ``~/.cache/cleanpipe``; ``CLEANPIPE_CACHE=off`` turns the cache off. A file is named
-after what it was made from (package version, model file size and time), so an
-upgrade makes a new one; files are written whole and renamed into place, so concurrent
-workers never read half a file. Anything wrong with the cache (no home, a read-only
-folder, a damaged file) costs only the time it was meant to save.
+after what it was made from (package version and a digest of the model file's bytes),
+so an upgrade makes a new one and every environment with the same model shares one;
+files are written whole and renamed into place, so concurrent workers never read half
+a file. Anything wrong with the cache (no home, a read-only folder, a damaged file)
+costs only the time it was meant to save.
 """
 
 from __future__ import annotations
@@ -46,17 +47,16 @@ def cache_dir() -> Path | None:
 
 def cache_file(name: str, source: Path, version: str) -> Path | None:
     """Where tables derived from ``source`` (a model file of a package at ``version``)
-    are kept: ``<cache>/<name>-<version>-<digest>.npz``; ``None`` when there is no cache
-    or ``source`` cannot be read."""
+    are kept: ``<cache>/<name>-<version>-<digest>.npz``, the digest that of the file's
+    bytes; ``None`` when there is no cache or ``source`` cannot be read."""
     folder = cache_dir()
     if folder is None:
         return None
     try:
-        info = source.stat()
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()
     except OSError:
         return None
-    key = f"{source.resolve()}\0{info.st_size}\0{info.st_mtime_ns}".encode()
-    return folder / f"{name}-{version}-{hashlib.sha256(key).hexdigest()[:16]}.npz"
+    return folder / f"{name}-{version}-{digest[:16]}.npz"
 
 
 def load_arrays(path: Path | None, make: Callable[[], Mapping[str, Any]]) -> dict[str, Any]:
@@ -75,7 +75,22 @@ def load_arrays(path: Path | None, make: Callable[[], Mapping[str, Any]]) -> dic
     arrays = dict(make())
     if path is not None:
         _store(path, arrays)
+        _prune(path)
     return arrays
+
+
+def _prune(path: Path) -> None:
+    """Remove the other files of the same model and package version beside ``path``:
+    made from a model file that has since changed, or named the way earlier releases of
+    cleanpipe named them (after the model's path, one 68 MB file per environment)."""
+    stem = path.name.rsplit("-", 1)[0]
+    try:
+        for old in path.parent.glob(f"{stem}-*.npz"):
+            if old != path:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+    except OSError:
+        pass
 
 
 def _store(path: Path, arrays: Mapping[str, Any]) -> None:
