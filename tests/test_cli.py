@@ -107,3 +107,26 @@ def test_empty_stdin_is_an_error_record() -> None:
     assert proc.returncode == 1
     assert jsonl(proc.stdout) == [{"source": "-", "error": {
         "stage": "decode", "type": "StageError", "message": "empty input"}}]
+
+
+def test_one_file_is_cleaned_without_a_pool_unless_workers_are_asked_for(
+        tmp_path: Path) -> None:
+    dump = FIXTURES / "dumps" / "blog-post-with-comments.txt"
+
+    def engine(*args: str) -> tuple[str, list[dict]]:
+        stats = tmp_path / "stats.json"
+        proc = run_cli("run", "--stats", str(stats), *args)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(stats.read_text())["engine"], jsonl(proc.stdout)
+
+    alone, records = engine(str(dump))
+    assert alone == "SerialEngine"
+    pooled, same = engine("-j", "1", str(dump))
+    assert pooled == "ProcessEngine" and same == records
+    assert records[0]["kind"] == "text" and "Skip to content" not in records[0]["text"]
+    assert "Skip to content" in dump.read_text("utf-8")
+    folder = tmp_path / "two"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_bytes(dump.read_bytes())
+    assert engine(str(folder))[0] == "ProcessEngine"

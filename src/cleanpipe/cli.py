@@ -86,8 +86,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="JSON Lines key holding the id, used in source (default: id)")
     workers = run.add_argument_group("workers")
     workers.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                         help="worker processes (default: the machine's cores; 0: none, "
-                         "all in this process)")
+                         help="worker processes (default: the machine's cores, or none for a "
+                         "single page file; 0: none, all in this process)")
     workers.add_argument("--engine", choices=ENGINES, default="local",
                          help="local process pool (default) or a Dask cluster")
     workers.add_argument("--scheduler", metavar="ADDRESS",
@@ -172,6 +172,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from cleanpipe.batch import BatchOptions, read_error, run_batch, with_extra
     from cleanpipe.engines import get_engine
     from cleanpipe.io import Reader, ReadOptions
+    from cleanpipe.io.readers import count_inputs
     from cleanpipe.io.writers import dumps
 
     if args.output and args.out:
@@ -222,6 +223,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         sys.stdout.write(dumps(record) + "\n")
         return EXIT_FAILED if "error" in record else EXIT_OK
     workers = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    if (args.jobs is None and args.engine == "local" and len(paths) == 1
+            and os.path.isfile(paths[0]) and count_inputs(paths, read) == 1):
+        workers = 0  # one page: starting a pool would cost more than cleaning it
     engine = get_engine(args.engine, workers=workers, scheduler=args.scheduler,
                         ordered=not args.unordered)
     options = BatchOptions(
