@@ -81,7 +81,7 @@ def load_arrays(path: Path | None, make: Callable[[], Mapping[str, Any]]) -> dic
 
 def _prune(path: Path) -> None:
     """Remove the other files of the same model and package version beside ``path``:
-    made from a model file that has since changed, or named the way earlier releases of
+    made from a model file that has since changed, or named the way earlier versions of
     cleanpipe named them (after the model's path, one 68 MB file per environment)."""
     stem = path.name.rsplit("-", 1)[0]
     try:
